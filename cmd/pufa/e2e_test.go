@@ -1,0 +1,306 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+)
+
+// repoRoot is the repository root (two levels up from cmd/pufa).
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// runPufa runs the real program in-process from the repository root.
+func runPufa(t testing.TB, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &Env{Stdout: &out, Stderr: &errb, Dir: repoRoot(t)}
+	code = run(context.Background(), env, args)
+	return out.String(), errb.String(), code
+}
+
+var (
+	defaultBuildOnce sync.Once
+	defaultBuildOut  string
+	defaultBuildErr  string
+)
+
+// defaultBuild builds the repository's default content once per test run.
+func defaultBuild(t *testing.T) string {
+	t.Helper()
+	defaultBuildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "pufa-e2e-")
+		if err != nil {
+			defaultBuildErr = err.Error()
+			return
+		}
+		out := filepath.Join(dir, "out")
+		_, stderr, code := runPufa(t, "build", "--out", out)
+		if code != 0 {
+			defaultBuildErr = stderr
+			return
+		}
+		defaultBuildOut = out
+	})
+	if defaultBuildErr != "" {
+		t.Fatalf("pufa build of the default content failed:\n%s", defaultBuildErr)
+	}
+	return defaultBuildOut
+}
+
+type apiResult struct {
+	Total uint64 `json:"total"`
+	Hits  []struct {
+		URL, Title, Type, Law, Article, Snippet string
+	} `json:"hits"`
+}
+
+func TestBuildAndSearchDefaultContent(t *testing.T) {
+	out := defaultBuild(t)
+	tests := []struct {
+		query       string
+		wantURL     string // a substring of a top hit's URL
+		wantArticle string
+		within      int // the hit must be among the first `within`
+	}{
+		{"民法典", "minfadian", "", 10},
+		{"打印遗嘱", "/laws/minfadian-jichengbian/#a1136", "第一千一百三十六条", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			stdout, stderr, code := runPufa(t, "search", "--out", out, "--json", tt.query)
+			if code != 0 {
+				t.Fatalf("pufa search %q: exit %d: %s", tt.query, code, stderr)
+			}
+			var res apiResult
+			if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+				t.Fatalf("decode: %v\n%s", err, stdout)
+			}
+			if res.Total == 0 || len(res.Hits) == 0 {
+				t.Fatalf("search %q: no hits", tt.query)
+			}
+			found := false
+			for i, h := range res.Hits {
+				if i == tt.within {
+					break
+				}
+				if strings.Contains(h.URL, tt.wantURL) && (tt.wantArticle == "" || h.Article == tt.wantArticle) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("search %q: no hit with URL %q (article %q) among the first %d: %+v", tt.query, tt.wantURL, tt.wantArticle, tt.within, res.Hits)
+			}
+		})
+	}
+}
+
+func TestDefaultBuildFeedsParse(t *testing.T) {
+	out := defaultBuild(t)
+	p := gofeed.NewParser()
+	for _, name := range []string{"index.xml", "atom.xml", "feed.json"} {
+		f, err := os.Open(filepath.Join(out, "public", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		feed, err := p.Parse(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(feed.Items) == 0 {
+			t.Errorf("%s: no items", name)
+		}
+	}
+	home, err := os.ReadFile(filepath.Join(out, "public", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`<link[^>]+rel="?alternate"?[^>]+application/rss\+xml[^>]+index\.xml`).Match(home) {
+		t.Errorf("home page does not link its RSS feed in <head>")
+	}
+}
+
+// treeHash hashes every file's path, mode and content under dir, without
+// following links, so any change to an output directory shows.
+func treeHash(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	sums := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case fi.Mode()&fs.ModeSymlink != 0:
+			target, _ := os.Readlink(p)
+			sums[rel] = "link:" + target
+		case fi.IsDir():
+			sums[rel] = "dir"
+		default:
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			h := sha256.Sum256(data)
+			sums[rel] = fi.Mode().String() + hex.EncodeToString(h[:])
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sums
+}
+
+func TestFailedBuildKeepsPreviousOut(t *testing.T) {
+	root := repoRoot(t)
+	tmp := t.TempDir()
+	content := filepath.Join(tmp, "content")
+	if err := os.CopyFS(content, os.DirFS(filepath.Join(root, "content"))); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(tmp, "out")
+	if _, stderr, code := runPufa(t, "build", "--content", content, "--out", out); code != 0 {
+		t.Fatalf("first build failed: %s", stderr)
+	}
+	before := treeHash(t, out)
+
+	// Break one page's front matter.
+	bad := filepath.Join(content, "news", "broken.md")
+	os.MkdirAll(filepath.Dir(bad), 0o755)
+	if err := os.WriteFile(bad, []byte("---\ntitle: [未闭合\ndate: 2026-01-01T09:00:00+08:00\n---\n正文\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runPufa(t, "build", "--content", content, "--out", out)
+	if code == 0 {
+		t.Fatal("build over broken front matter succeeded")
+	}
+	if !strings.Contains(stderr, "broken.md") {
+		t.Errorf("error does not name the file:\n%s", stderr)
+	}
+	after := treeHash(t, out)
+	for k, v := range before {
+		if after[k] != v {
+			t.Errorf("%s changed after a failed build", k)
+		}
+	}
+	for k := range after {
+		if _, ok := before[k]; !ok {
+			t.Errorf("%s appeared after a failed build", k)
+		}
+	}
+}
+
+// lineWriter hands each complete line written to it to a channel.
+type lineWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	lines chan string
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	for {
+		line, err := w.buf.ReadString('\n')
+		if err != nil {
+			w.buf.WriteString(line)
+			return len(p), nil
+		}
+		select {
+		case w.lines <- strings.TrimSpace(line):
+		default:
+		}
+	}
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	out := defaultBuild(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	lw := &lineWriter{lines: make(chan string, 16)}
+	var errb bytes.Buffer
+	env := &Env{Stdout: lw, Stderr: &errb, Dir: repoRoot(t)}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, env, []string{"serve", "--out", out, "--addr", "127.0.0.1:0"}) }()
+	var base string
+	select {
+	case line := <-lw.lines:
+		m := regexp.MustCompile(`at (http://\S+)`).FindStringSubmatch(line)
+		if m == nil {
+			t.Fatalf("unexpected serve output %q", line)
+		}
+		base = m[1]
+	case code := <-done:
+		t.Fatalf("serve exited %d: %s", code, errb.String())
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	get := func(path string) (*http.Response, []byte) {
+		t.Helper()
+		resp, err := http.Get(base + strings.TrimPrefix(path, "/"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp, body
+	}
+	resp, body := get("/api/search?q=" + "打印遗嘱")
+	if resp.StatusCode != 200 {
+		t.Fatalf("/api/search: %d %s", resp.StatusCode, body)
+	}
+	var res apiResult
+	if err := json.Unmarshal(body, &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 || res.Total == 0 {
+		t.Errorf("/api/search?q=打印遗嘱: no hits")
+	}
+	resp, body = get("/search/?q=" + "民法典")
+	if resp.StatusCode != 200 || !bytes.Contains(body, []byte("pf-result")) {
+		t.Errorf("/search: %d, results missing", resp.StatusCode)
+	}
+	resp, _ = get("/healthz")
+	if resp.StatusCode != 200 {
+		t.Errorf("/healthz: %d", resp.StatusCode)
+	}
+	resp, _ = get("/")
+	if resp.StatusCode != 200 {
+		t.Errorf("/: %d", resp.StatusCode)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d after shutdown: %s", code, errb.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Error("serve did not shut down")
+	}
+}

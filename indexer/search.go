@@ -1,0 +1,326 @@
+package indexer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/pufa-gov/pufa/indexer/zh"
+)
+
+// Limits on a search request (the HTTP contract answers 400 beyond them).
+const (
+	MaxQueryRunes = 256
+	MaxSize       = 50
+	MaxPage       = 100
+	DefaultSize   = 10
+)
+
+// ParamError reports a search request parameter that is out of bounds or
+// unknown. Param is the HTTP parameter's name.
+type ParamError struct {
+	Param   string
+	Message string
+}
+
+func (e *ParamError) Error() string { return e.Param + ": " + e.Message }
+
+// Query is a search request.
+type Query struct {
+	Text string
+	// Filters by facet field: type, category, department, audience, method.
+	Filters map[string]string
+	Page    int // 1-based; 0 means 1
+	Size    int // 0 means DefaultSize
+	// Sort is "" (relevance) or "date" (newest first).
+	Sort string
+}
+
+// Result is one page of search results. Query and Suggestion are
+// HTML-escaped text, like the hits' titles.
+type Result struct {
+	Query      string             `json:"query"`
+	Total      uint64             `json:"total"`
+	TookMS     int64              `json:"took_ms"`
+	Page       int                `json:"page"`
+	Size       int                `json:"size"`
+	Hits       []Hit              `json:"hits"`
+	Facets     map[string][]Facet `json:"facets"`
+	Suggestion string             `json:"suggestion,omitempty"`
+}
+
+// Hit is one search result. Title, Law and Article are HTML-escaped
+// text; Snippet is HTML in which only <mark> is markup. So a client may
+// insert any of them into a page as HTML and content cannot inject markup.
+type Hit struct {
+	URL     string  `json:"url"`
+	Title   string  `json:"title"`
+	Type    string  `json:"type"`
+	Law     string  `json:"law,omitempty"`
+	Article string  `json:"article,omitempty"`
+	Snippet string  `json:"snippet"`
+	Date    string  `json:"date,omitempty"`
+	Score   float64 `json:"score"`
+}
+
+// Facet is a facet value and its count.
+type Facet struct {
+	Term  string `json:"term"`
+	Count int    `json:"count"`
+}
+
+// Index is an opened search index. It is safe for concurrent use.
+type Index struct {
+	bi   bleve.Index
+	meta Meta
+}
+
+// Open opens the index that BuildIndex wrote under dir and checks that it
+// holds the documents its metadata promises.
+func Open(dir string) (*Index, error) {
+	root := filepath.Join(dir, IndexDir)
+	data, err := os.ReadFile(filepath.Join(root, metaFile))
+	if err != nil {
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	var meta Meta
+	if err := json.Unmarshal(data, &meta); err != nil {
+		return nil, fmt.Errorf("open index: %s: %w", metaFile, err)
+	}
+	bi, err := bleve.OpenUsing(filepath.Join(root, bleveDir), map[string]any{"read_only": true})
+	if err != nil {
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	n, err := bi.DocCount()
+	if err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("open index: count: %w", err)
+	}
+	if int(n) != meta.Docs {
+		bi.Close()
+		return nil, fmt.Errorf("open index: has %d documents, metadata says %d", n, meta.Docs)
+	}
+	return &Index{bi: bi, meta: meta}, nil
+}
+
+// Close releases the index.
+func (ix *Index) Close() error { return ix.bi.Close() }
+
+// Docs returns the number of documents in the index.
+func (ix *Index) Docs() int { return ix.meta.Docs }
+
+// Terms returns the known values of a filter field.
+func (ix *Index) Terms(field string) []string { return ix.meta.Terms[field] }
+
+// Validate normalises q in place and reports the first bad parameter.
+func (ix *Index) Validate(q *Query) error {
+	text, err := zh.Normalize(q.Text)
+	switch {
+	case errors.Is(err, zh.ErrEmpty):
+		return &ParamError{"q", "请输入搜索词"}
+	case errors.Is(err, zh.ErrTooLong):
+		return &ParamError{"q", fmt.Sprintf("搜索词不能超过 %d 个字", MaxQueryRunes)}
+	case err != nil:
+		return &ParamError{"q", err.Error()}
+	}
+	q.Text = text
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.Size == 0 {
+		q.Size = DefaultSize
+	}
+	if q.Page < 1 || q.Page > MaxPage {
+		return &ParamError{"page", fmt.Sprintf("must be between 1 and %d", MaxPage)}
+	}
+	if q.Size < 1 || q.Size > MaxSize {
+		return &ParamError{"size", fmt.Sprintf("must be between 1 and %d", MaxSize)}
+	}
+	if q.Sort != "" && q.Sort != "date" && q.Sort != "relevance" {
+		return &ParamError{"sort", `must be "relevance" or "date"`}
+	}
+	for _, f := range facetFields {
+		v, ok := q.Filters[f]
+		if !ok || v == "" {
+			continue
+		}
+		if !slices.Contains(ix.meta.Terms[f], v) {
+			return &ParamError{f, fmt.Sprintf("unknown value %q", v)}
+		}
+	}
+	for f := range q.Filters {
+		if !slices.Contains(facetFields, f) {
+			return &ParamError{f, "unknown filter"}
+		}
+	}
+	return nil
+}
+
+// Search runs q. It stops when ctx is done.
+func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	start := time.Now()
+	if err := ix.Validate(&q); err != nil {
+		return nil, err
+	}
+	words := zh.Segment(q.Text)
+	req := bleve.NewSearchRequestOptions(ix.buildQuery(q, words), q.Size, (q.Page-1)*q.Size, false)
+	req.Fields = []string{fieldTitle, fieldURL, fieldType, fieldLaw, fieldArticle, fieldDate, fieldText, fieldBody}
+	for _, f := range []string{fieldType, fieldCategory, fieldDepartment, fieldAudience} {
+		req.AddFacet(f, bleve.NewFacetRequest(f, 20))
+	}
+	if q.Sort == "date" {
+		req.SortBy([]string{"-" + fieldDate, "-_score"})
+	}
+	sr, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	res := &Result{
+		Query:  html.EscapeString(q.Text),
+		Total:  sr.Total,
+		Page:   q.Page,
+		Size:   q.Size,
+		Hits:   make([]Hit, 0, len(sr.Hits)),
+		Facets: map[string][]Facet{},
+	}
+	marks := highlightTerms(q.Text, words)
+	for _, h := range sr.Hits {
+		res.Hits = append(res.Hits, hitOf(h, marks))
+	}
+	for _, f := range []string{fieldType, fieldCategory, fieldDepartment, fieldAudience} {
+		res.Facets[f] = facetsOf(sr.Facets[f])
+	}
+	res.TookMS = time.Since(start).Milliseconds()
+	return res, nil
+}
+
+// buildQuery turns normalised text into a bounded Bleve query: only match
+// and phrase queries over known fields, never the query-string syntax.
+func (ix *Index) buildQuery(q Query, words []string) query.Query {
+	match := func(field string, boost float64, and bool) query.Query {
+		m := bleve.NewMatchQuery(q.Text)
+		m.SetField(field)
+		m.SetBoost(boost)
+		if and {
+			m.SetOperator(query.MatchQueryOperatorAnd)
+		}
+		return m
+	}
+	phrase := func(field string, boost float64) query.Query {
+		m := bleve.NewMatchPhraseQuery(q.Text)
+		m.SetField(field)
+		m.SetBoost(boost)
+		return m
+	}
+	dis := bleve.NewDisjunctionQuery(
+		phrase(fieldTitle, 8),
+		match(fieldTitle, 4, false),
+		match(fieldTitleGrams, 2, true),
+		match(fieldHeading, 3, false),
+		phrase(fieldText, 8),
+		match(fieldText, 4, false),
+		match(fieldTextGrams, 2, true),
+		phrase(fieldBody, 3),
+		match(fieldBody, 1, false),
+		match(fieldBodyGrams, 0.5, true),
+	)
+	if isASCIILetters(q.Text) {
+		dis.AddQuery(match(fieldTitlePY, 6, false))
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(dis)
+	cur := bleve.NewTermQuery("yes")
+	cur.SetField(fieldCurrent)
+	cur.SetBoost(1.5)
+	b.AddShould(cur)
+	for _, f := range facetFields {
+		if v := q.Filters[f]; v != "" {
+			t := bleve.NewTermQuery(v)
+			t.SetField(f)
+			b.AddMust(t)
+		}
+	}
+	return b
+}
+
+func isASCIILetters(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == ' ') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func hitOf(h *search.DocumentMatch, marks []string) Hit {
+	str := func(f string) string {
+		s, _ := h.Fields[f].(string)
+		return s
+	}
+	hit := Hit{
+		URL:     str(fieldURL),
+		Title:   html.EscapeString(str(fieldTitle)),
+		Type:    str(fieldType),
+		Law:     html.EscapeString(str(fieldLaw)),
+		Article: html.EscapeString(str(fieldArticle)),
+		Score:   h.Score,
+	}
+	if d := str(fieldDate); d != "" {
+		if t, err := time.Parse(time.RFC3339, d); err == nil && !t.IsZero() && t.Year() > 1 {
+			hit.Date = t.In(shanghai).Format("2006-01-02")
+		}
+	}
+	body := str(fieldText)
+	if body == "" {
+		body = str(fieldBody)
+	}
+	hit.Snippet = Snippet(body, marks, snippetRunes)
+	return hit
+}
+
+func facetsOf(fr *search.FacetResult) []Facet {
+	out := []Facet{}
+	if fr == nil || fr.Terms == nil {
+		return out
+	}
+	for _, t := range fr.Terms.Terms() {
+		out = append(out, Facet{Term: t.Term, Count: t.Count})
+	}
+	return out
+}
+
+// highlightTerms lists the strings to mark in snippets: the whole query and
+// its words, longest first so a longer match wins.
+func highlightTerms(text string, words []string) []string {
+	set := map[string]bool{}
+	var out []string
+	for _, w := range append([]string{text}, words...) {
+		w = strings.TrimSpace(w)
+		if w == "" || set[w] {
+			continue
+		}
+		set[w] = true
+		out = append(out, w)
+	}
+	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
+}
+
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}()

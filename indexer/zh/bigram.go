@@ -1,0 +1,54 @@
+package zh
+
+import (
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+)
+
+// BigramTokenizer is the zh_bigram (Unigrams: true) and zh_bigram_query
+// (Unigrams: false) tokenizer. It needs no dictionary, so it finds what
+// segmentation misses: a word the dictionary splits differently, a name,
+// a single character.
+//
+// In a run of Chinese characters the character at position p yields its
+// bigram with the next character at position p and, with Unigrams, itself
+// at position p too. Without Unigrams a run of one character still yields
+// that character, so that a one-character query has a term. Words of other
+// scripts and numbers are kept whole, one position each; punctuation is
+// dropped.
+//
+// Index with Unigrams and query without: the query 婚姻登记 becomes the
+// phrase 婚姻 姻登 登记, which matches exactly where the text has those
+// characters in a row, and the query 婚 becomes 婚, which matches the
+// unigram.
+type BigramTokenizer struct {
+	Unigrams bool
+}
+
+// Tokenize implements analysis.Tokenizer.
+func (t *BigramTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	out := make(analysis.TokenStream, 0, len(input)/2+1)
+	var ts tokens
+	runs(input, func(c class, start, end, rune0 int) {
+		if c != classHan {
+			out = append(out, ts.newToken(input[start:end], start, end, rune0+1, wordType(input[start:end])))
+			return
+		}
+		pos := rune0 + 1
+		lone := utf8.RuneCount(input[start:end]) == 1
+		for i := start; i < end; {
+			_, size := utf8.DecodeRune(input[i:])
+			if t.Unigrams || lone {
+				out = append(out, ts.newToken(input[i:i+size], i, i+size, pos, analysis.Single))
+			}
+			if j := i + size; j < end {
+				_, size2 := utf8.DecodeRune(input[j:])
+				out = append(out, ts.newToken(input[i:j+size2], i, j+size2, pos, analysis.Double))
+			}
+			i += size
+			pos++
+		}
+	})
+	return out
+}
