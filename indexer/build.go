@@ -3,8 +3,10 @@ package indexer
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +14,8 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+
+	"github.com/pufa-gov/pufa/indexer/zh"
 )
 
 // IndexDir and metaFile name what Build writes under its output directory.
@@ -41,13 +45,33 @@ type Stats struct {
 	Duration time.Duration
 }
 
+// SearchDataFiles are the editor-maintained search files (in the site's
+// data folder) that an index is built with. They are copied into the index
+// so a served index always answers with the words it was built with.
+var SearchDataFiles = []string{"dict.txt", "synonyms.yaml", "bestbets.yaml"}
+
+// BuildOptions configure BuildIndex.
+type BuildOptions struct {
+	// DataDir holds the search data files; empty means none.
+	DataDir string
+	// Progress receives progress lines; nil for none.
+	Progress io.Writer
+}
+
 // BuildIndex writes the search index for m into dir/index. dir/index must
 // not exist: the caller builds into a fresh release directory.
-func BuildIndex(ctx context.Context, m *Manifest, dir string, progress io.Writer) (Stats, error) {
+func BuildIndex(ctx context.Context, m *Manifest, dir string, opts BuildOptions) (Stats, error) {
 	start := time.Now()
+	progress := opts.Progress
 	root := filepath.Join(dir, IndexDir)
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return Stats{}, fmt.Errorf("index: %w", err)
+	}
+	if err := copySearchData(opts.DataDir, root); err != nil {
+		return Stats{}, err
+	}
+	if err := useDict(root); err != nil {
+		return Stats{}, err
 	}
 	docs := docsFromManifest(m)
 	idx, err := bleve.New(filepath.Join(root, bleveDir), newMapping())
@@ -157,4 +181,37 @@ func lawTitles(docs []doc) []string {
 	}
 	sort.Strings(out)
 	return slices.Compact(out)
+}
+
+// copySearchData copies the search data files present in from into to.
+func copySearchData(from, to string) error {
+	if from == "" {
+		return nil
+	}
+	for _, name := range SearchDataFiles {
+		data, err := os.ReadFile(filepath.Join(from, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(to, name), data, 0o644); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+	}
+	return nil
+}
+
+// useDict adds the index's user dictionary to the shared segmenter.
+func useDict(root string) error {
+	p := filepath.Join(root, "dict.txt")
+	if _, err := os.Stat(p); err != nil {
+		return nil
+	}
+	d, err := zh.LoadDict(p)
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	return zh.UseDict(d)
 }

@@ -98,6 +98,9 @@ func Open(dir string) (*Index, error) {
 	if err := json.Unmarshal(data, &meta); err != nil {
 		return nil, fmt.Errorf("open index: %s: %w", metaFile, err)
 	}
+	if err := useDict(root); err != nil {
+		return nil, fmt.Errorf("open index: %w", err)
+	}
 	bi, err := bleve.OpenUsing(filepath.Join(root, bleveDir), map[string]any{"read_only": true})
 	if err != nil {
 		return nil, fmt.Errorf("open index: %w", err)

@@ -51,6 +51,7 @@ func (f *siteFlags) options(env *Env, progress io.Writer) pipeline.Options {
 		BaseURL:  f.baseURL,
 		Drafts:   f.drafts,
 		Progress: progress,
+		BaseDir:  env.Dir,
 	}
 }
 

@@ -132,6 +132,13 @@ func TestDefaultBuildFeedsParse(t *testing.T) {
 			t.Errorf("%s: no items", name)
 		}
 	}
+	ics, err := os.ReadFile(filepath.Join(out, "public", "campaigns.ics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(ics, []byte("BEGIN:VEVENT\r\n")); n < 9 {
+		t.Errorf("campaigns.ics has %d events, want at least the 9 campaigns of 2026", n)
+	}
 	home, err := os.ReadFile(filepath.Join(out, "public", "index.html"))
 	if err != nil {
 		t.Fatal(err)

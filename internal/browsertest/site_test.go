@@ -155,7 +155,7 @@ func pageType(html []byte) string {
 	switch {
 	case layout != "":
 		return "layout/" + layout
-	case kind == "page" || kind == "section":
+	case (kind == "page" || kind == "section") && section != "":
 		return kind + "/" + section
 	default:
 		return kind
@@ -240,6 +240,7 @@ func TestPageType(t *testing.T) {
 		{`<body class="pf-body pf-kind-page pf-layout-search">`, "layout/search"},
 		{`<body class="pf-body pf-kind-term pf-section-departments">`, "term"},
 		{`<body class="pf-body pf-kind-404">`, "404"},
+		{`<body class="pf-body pf-kind-page">`, "page"},
 		{`<html><head><meta http-equiv="refresh" content="0; url=/x/"></head></html>`, ""},
 	}
 	for _, tt := range tests {

@@ -17,6 +17,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/pufa-gov/pufa/indexer"
+	"github.com/pufa-gov/pufa/internal/check"
 	"github.com/pufa-gov/pufa/internal/hugorun"
 	"github.com/pufa-gov/pufa/internal/release"
 )
@@ -33,6 +34,8 @@ type Options struct {
 	Progress io.Writer
 	// Now is the build time; zero means time.Now.
 	Now time.Time
+	// BaseDir is the folder content errors name files relative to.
+	BaseDir string
 }
 
 // Result is what a successful build produced.
@@ -87,6 +90,17 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		name string
 		f    func() error
 	}{
+		{"check", func() error {
+			content := opts.Content
+			if content == "" {
+				content = filepath.Join(opts.Site, "..", "content")
+			}
+			rep, err := check.Run(check.Options{ContentDir: content, SiteDir: opts.Site, BaseDir: opts.BaseDir, Now: now})
+			if err != nil {
+				return err
+			}
+			return rep.Err()
+		}},
 		{"hugo", func() error {
 			return hugorun.Build(ctx, hugorun.Options{
 				Site: opts.Site, Content: opts.Content, Themes: opts.Themes,
@@ -105,7 +119,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}},
 		{"index", func() error {
 			var err error
-			stats, err = indexer.BuildIndex(ctx, m, stage.Path(), opts.Progress)
+			stats, err = indexer.BuildIndex(ctx, m, stage.Path(), indexer.BuildOptions{
+				DataDir: filepath.Join(opts.Site, "data"), Progress: opts.Progress,
+			})
 			return err
 		}},
 		{"feeds", func() error {
@@ -114,7 +130,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			if err != nil {
 				return err
 			}
-			return indexer.WriteCatalog(m, public)
+			if err := indexer.WriteCatalog(m, public); err != nil {
+				return err
+			}
+			_, err = indexer.WriteCalendars(m, public)
+			return err
 		}},
 		{"verify", func() error { return verify(stage.Path(), m, stats, feeds) }},
 	}

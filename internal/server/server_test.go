@@ -47,7 +47,7 @@ func fixtureRelease(t *testing.T) string {
 		indexer.Page{URL: "/campaigns/2026/zhucanri/", Permalink: "http://example.test/campaigns/2026/zhucanri/", Kind: "page", Section: "campaigns",
 			Title: "2026年全国助残日<无障碍>宣传", Date: &date, Params: indexer.Params{EventDate: "2026-05-17", Window: &indexer.Window{Start: "2026-05-10", End: "2026-05-17"}}},
 	)
-	if _, err := indexer.BuildIndex(context.Background(), m, stage.Path(), nil); err != nil {
+	if _, err := indexer.BuildIndex(context.Background(), m, stage.Path(), indexer.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := json.Marshal(m)
