@@ -400,3 +400,98 @@ func TestMarkupChecksFail(t *testing.T) {
 		t.Errorf("no check named %q", name)
 	}
 }
+
+// servedElsewhere are paths under the base path that the theme links to but
+// the indexer or the server provides, so they are not in Hugo's output.
+var servedElsewhere = map[string]bool{
+	"prefs": true, "index.xml": true, "atom.xml": true, "feed.json": true,
+	"campaigns.ics": true, "catalog.json": true, "catalog.csv": true,
+	"opensearch.xml": true,
+}
+
+// TestInternalLinks follows every link, stylesheet and script under the
+// base path to a file of the build, and every fragment to an id on the
+// page it names (article anchors such as #a1077 included).
+func TestInternalLinks(t *testing.T) {
+	s := getSite(t)
+	ids := map[string]map[string]bool{} // file → ids
+	load := func(file string) (*html.Node, error) {
+		b, err := os.ReadFile(filepath.Join(s.public, filepath.FromSlash(file)))
+		if err != nil {
+			return nil, err
+		}
+		return html.Parse(bytes.NewReader(b))
+	}
+	idsOf := func(file string) map[string]bool {
+		if m, ok := ids[file]; ok {
+			return m
+		}
+		m := map[string]bool{}
+		if doc, err := load(file); err == nil {
+			for n := range doc.Descendants() {
+				if id := attr(n, "id"); n.Type == html.ElementNode && id != "" {
+					m[id] = true
+				}
+			}
+		}
+		ids[file] = m
+		return m
+	}
+	broken := 0
+	for _, p := range s.pages {
+		if p.kind == "" {
+			continue
+		}
+		doc, err := load(p.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := range doc.Descendants() {
+			if n.Type != html.ElementNode {
+				continue
+			}
+			ref := attr(n, "href")
+			if n.DataAtom == atom.Script {
+				ref = attr(n, "src")
+			}
+			if ref == "" || (n.DataAtom != atom.A && n.DataAtom != atom.Link && n.DataAtom != atom.Script) {
+				continue
+			}
+			u, err := url.Parse(ref)
+			if err != nil {
+				t.Errorf("%s: bad URL %q: %v", p.file, ref, err)
+				continue
+			}
+			if u.Scheme != "" || u.Host != "" {
+				continue
+			}
+			file := p.file
+			if u.Path != "" {
+				rel, ok := strings.CutPrefix(u.Path, basePath)
+				if !ok || strings.HasPrefix(rel, strings.TrimPrefix(basePath, "/")) {
+					t.Errorf("%s: link %q is not under the base path %s exactly once", p.file, ref, basePath)
+					continue
+				}
+				if servedElsewhere[rel] || (rel == "search/" && u.RawQuery != "") {
+					continue
+				}
+				if rel == "" || strings.HasSuffix(rel, "/") {
+					rel += "index.html"
+				}
+				if _, err := os.Stat(filepath.Join(s.public, filepath.FromSlash(rel))); err != nil {
+					t.Errorf("%s: link %q: no such file in the build", p.file, ref)
+					broken++
+					continue
+				}
+				file = rel
+			}
+			if u.Fragment != "" && strings.HasSuffix(file, ".html") && !idsOf(file)[u.Fragment] {
+				t.Errorf("%s: link %q: no id %q in %s", p.file, ref, u.Fragment, file)
+				broken++
+			}
+		}
+		if broken > 50 {
+			t.Fatal("too many broken links; stopping")
+		}
+	}
+}
