@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pufa-gov/pufa/internal/campaign"
 )
 
 // CampaignsICS is the calendar of every campaign, in the web root; each
@@ -69,6 +71,57 @@ func CampaignEvents(m *Manifest) ([]CalendarEvent, error) {
 	return evs, nil
 }
 
+// FestivalEvents lists, as all-day events, the campaign days of the
+// build's year and the next that no published campaign page covers yet,
+// computed by the campaign calendar's rules. Subscribers see next year's
+// days at once; the campaign page, when published, replaces the entry
+// with its window and offline events.
+func FestivalEvents(m *Manifest) ([]CalendarEvent, error) {
+	covered := map[string]bool{}
+	listURL := m.Site.BaseURL
+	for i := range m.Pages {
+		p := &m.Pages[i]
+		if p.Kind == "section" && p.Section == "campaigns" {
+			listURL = p.Permalink
+		}
+		if p.Kind == "page" && p.Section == "campaigns" && !p.Draft {
+			covered[StringOf(p.Params.Festival)+"/"+p.Params.Year.String()] = true
+		}
+	}
+	built := m.Built
+	if built.IsZero() {
+		built = time.Now()
+	}
+	year := built.In(shanghai).Year()
+	cal := campaign.New(nil)
+	var evs []CalendarEvent
+	for _, y := range []int{year, year + 1} {
+		occs, err := cal.Year(y)
+		if err != nil {
+			return nil, fmt.Errorf("calendar: %w", err)
+		}
+		for _, o := range occs {
+			key := o.Festival.Key
+			if covered[key+"/"+strconv.Itoa(y)] {
+				continue
+			}
+			summary := fmt.Sprintf("%d年%s", y, o.Festival.Name)
+			desc := o.Festival.Topic + "。具体活动安排将在本站“普法活动”栏目发布。"
+			if o.Provisional {
+				summary += "（暂定）"
+				desc = "日期暂定，以当年通知为准。" + desc
+			}
+			evs = append(evs, CalendarEvent{
+				UID:     fmt.Sprintf("%s#festival-%s-%d", listURL, key, y),
+				Summary: summary, Description: desc, URL: listURL,
+				Start: o.Span.Start.Time(), End: o.Span.End.Time(), AllDay: true,
+				Updated: time.Date(y-1, 12, 1, 0, 0, 0, 0, shanghai),
+			})
+		}
+	}
+	return evs, nil
+}
+
 // WriteCalendars writes campaigns.ics and one campaigns-YYYY.ics per year
 // into publicDir, and returns the file names written.
 func WriteCalendars(m *Manifest, publicDir string) ([]string, error) {
@@ -76,6 +129,11 @@ func WriteCalendars(m *Manifest, publicDir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	days, err := FestivalEvents(m)
+	if err != nil {
+		return nil, err
+	}
+	evs = append(evs, days...)
 	byYear := map[int][]CalendarEvent{}
 	for _, e := range evs {
 		y := e.Start.In(shanghai).Year()

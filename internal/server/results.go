@@ -8,7 +8,9 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pufa-gov/pufa/indexer"
@@ -64,6 +66,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	out := bytes.Replace(page, []byte(resultsMarker), body.Bytes(), 1)
+	out = returnHere(out, s.opts.BasePath, r)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -95,6 +98,19 @@ func (s *Server) renderResults(b *bytes.Buffer, r *http.Request, res *indexer.Re
 		fmt.Fprintf(b, `<p class="pf-search-results__suggestion">您是不是要找：<a href="%s">%s</a></p>`,
 			esc(link(map[string]string{"q": html.UnescapeString(res.Suggestion), "page": ""})), res.Suggestion)
 	}
+	// Relevance or newest first, as plain links.
+	b.WriteString(`<p class="pf-search-results__sort">排序：`)
+	for i, o := range []struct{ value, name string }{{"", "按相关度"}, {"date", "按日期（最新在前）"}} {
+		if i > 0 {
+			b.WriteString(` | `)
+		}
+		if params.Get("sort") == o.value || (o.value == "" && params.Get("sort") == "relevance") {
+			fmt.Fprintf(b, `<strong aria-current="true">%s</strong>`, esc(o.name))
+			continue
+		}
+		fmt.Fprintf(b, `<a href="%s">%s</a>`, esc(link(map[string]string{"sort": o.value, "page": ""})), esc(o.name))
+	}
+	b.WriteString(`</p>`)
 	// Facets as plain links: each keeps the other filters in the URL.
 	b.WriteString(`<nav class="pf-facets" aria-label="筛选搜索结果">`)
 	for _, f := range facetNames {
@@ -156,4 +172,19 @@ func (s *Server) renderResults(b *bytes.Buffer, r *http.Request, res *indexer.Re
 		b.WriteString(`</ul></nav>`)
 	}
 	b.WriteString(`</section>`)
+}
+
+var escapeHex = regexp.MustCompile(`%[0-9A-F]{2}`)
+
+// returnHere points the reading-preference links of the search page (built
+// with return=<base>search/) back at this very search, so that without
+// JavaScript 大字 and 高对比度 keep the query, the filters and the page.
+func returnHere(page []byte, base string, r *http.Request) []byte {
+	if r.URL.RawQuery == "" {
+		return page
+	}
+	// Hugo percent-escapes the return path with lower-case hex.
+	built := escapeHex.ReplaceAllStringFunc(url.QueryEscape(base+"search/"), strings.ToLower)
+	here := url.QueryEscape(base + "search/?" + r.URL.RawQuery)
+	return bytes.ReplaceAll(page, []byte("return="+built+`"`), []byte("return="+html.EscapeString(here)+`"`))
 }
