@@ -23,14 +23,28 @@ const lawLeadArticles = 3
 
 // doc is one search document. Field names match mapping.go.
 type doc struct {
-	ID         string    `json:"-"`
-	Type       string    `json:"type"`
-	Title      string    `json:"title"`
-	Heading    string    `json:"heading,omitempty"`
-	Text       string    `json:"text,omitempty"` // a law article's own text
-	Body       string    `json:"body,omitempty"`
-	Law        string    `json:"law,omitempty"`
-	Article    string    `json:"article,omitempty"`
+	ID   string `json:"-"`
+	Type string `json:"type"`
+	// Title is the document's own title: a law's title and part, a
+	// page's title. A law article has none of its own; its hit is titled
+	// from Law and Article.
+	Title string `json:"title,omitempty"`
+	// Heading is what the document is filed under: for an article its
+	// law, part, chapter and number; for a law its issuer; for a catalog
+	// entry the law it covers.
+	Heading string `json:"heading,omitempty"`
+	Text    string `json:"text,omitempty"` // a law article's own text
+	Body    string `json:"body,omitempty"` // every other document's text
+	// Law is an article's law as shown (title and part); Article its
+	// number (第一千一百三十六条).
+	Law     string `json:"law,omitempty"`
+	Article string `json:"article,omitempty"`
+	// LawTitle and Part are a law's or an article's official title and
+	// part (中华人民共和国民法典, 继承编), File a page's content path: the
+	// exact values that best bets name.
+	LawTitle   string    `json:"lawtitle,omitempty"`
+	Part       string    `json:"part,omitempty"`
+	File       string    `json:"file,omitempty"`
 	URL        string    `json:"url"`
 	Date       time.Time `json:"date,omitempty"`
 	Status     string    `json:"status,omitempty"`
@@ -61,6 +75,7 @@ func docsFromManifest(m *Manifest) []doc {
 			Title:      p.Title,
 			Body:       p.Plain,
 			URL:        p.URL,
+			File:       p.File,
 			Status:     p.Params.Status,
 			Current:    currentOf(p),
 			Category:   p.Taxonomies["categories"],
@@ -71,45 +86,54 @@ func docsFromManifest(m *Manifest) []doc {
 		if p.Date != nil {
 			d.Date = *p.Date
 		}
-		if kind == KindLaw {
-			if p.Params.Subtitle != "" {
-				d.Title = p.Title + " " + p.Params.Subtitle
-			}
-			d.Heading = strings.Join(nonEmpty(p.Params.Issuer, p.Params.Status), " ")
-			var lead []string
-			for j, a := range p.Articles {
-				if j == lawLeadArticles {
-					break
-				}
-				lead = append(lead, a.Number+" "+a.Text)
-			}
-			if len(lead) > 0 {
-				d.Body = strings.Join(lead, "\n")
-			}
-			docs = append(docs, d)
-			for _, a := range p.Articles {
-				docs = append(docs, doc{
-					ID:      p.URL + "#" + a.Anchor,
-					Type:    KindArticle,
-					Title:   d.Title + " " + a.Number,
-					Heading: strings.TrimSpace(a.Number + " " + a.Heading),
-					Text:    a.Text,
-					Law:     d.Title,
-					Article: a.Number,
-					URL:     p.URL + "#" + a.Anchor,
-					Date:    d.Date,
-					Status:  d.Status,
-					Current: d.Current,
-				})
-			}
+		switch kind {
+		case KindLaw:
+			docs = append(docs, lawDocs(p, d)...)
 			continue
-		}
-		if kind == KindCatalog && p.Params.Law != "" {
+		case KindCatalog:
 			d.Heading = p.Params.Law
 		}
 		docs = append(docs, d)
 	}
 	return docs
+}
+
+// lawDocs returns the documents of a law page: the law itself, then one per
+// article.
+func lawDocs(p *Page, d doc) []doc {
+	d.LawTitle = p.Title
+	d.Part = p.Params.Subtitle
+	d.Title = strings.Join(nonEmpty(p.Title, p.Params.Subtitle), " ")
+	d.Heading = p.Params.Issuer
+	var lead []string
+	for j, a := range p.Articles {
+		if j == lawLeadArticles {
+			break
+		}
+		lead = append(lead, a.Text)
+	}
+	if len(lead) > 0 {
+		d.Body = strings.Join(lead, "\n")
+	}
+	out := make([]doc, 0, 1+len(p.Articles))
+	out = append(out, d)
+	for _, a := range p.Articles {
+		out = append(out, doc{
+			ID:       p.URL + "#" + a.Anchor,
+			Type:     KindArticle,
+			Heading:  strings.Join(nonEmpty(d.Title, a.Heading, a.Number), " "),
+			Text:     a.Text,
+			Law:      d.Title,
+			Article:  a.Number,
+			LawTitle: d.LawTitle,
+			Part:     d.Part,
+			URL:      p.URL + "#" + a.Anchor,
+			Date:     d.Date,
+			Status:   d.Status,
+			Current:  d.Current,
+		})
+	}
+	return out
 }
 
 func kindOf(p *Page) string {

@@ -4,6 +4,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/pufa-gov/pufa/indexer/zh"
 )
@@ -11,32 +12,54 @@ import (
 // Field names of the search index. Each text property is indexed twice:
 // once with dictionary word segmentation (precise, ranks whole words) and
 // once as CJK unigrams+bigrams (recall: one-character queries, words the
-// dictionary does not know).
+// dictionary does not know). Titles are also indexed as pinyin.
+//
+// The text properties have roles, weighted in this order when ranking:
+// title (a page's or a law's own title), heading (what an article is filed
+// under: its law, part, chapter and number; the law a catalog entry covers)
+// and the text itself (text for a law article, body for every other page).
+// Article text and page bodies are separate fields so that each is scored
+// against lengths of its own kind: a 60-character article and a
+// 2,000-character news page are both "one document's text".
 const (
-	fieldType       = "type"
-	fieldTitle      = "title"
-	fieldTitleGrams = "title_gram"
-	fieldTitlePY    = "title_py"
-	fieldHeading    = "heading"
-	fieldText       = "text"
-	fieldTextGrams  = "text_gram"
-	fieldBody       = "body"
-	fieldBodyGrams  = "body_gram"
-	fieldLaw        = "law"
-	fieldArticle    = "article"
-	fieldURL        = "url"
-	fieldDate       = "date"
-	fieldStatus     = "status"
-	fieldCurrent    = "current"
-	fieldCategory   = "category"
-	fieldDepartment = "department"
-	fieldAudience   = "audience"
-	fieldMethod     = "method"
+	fieldType         = "type"
+	fieldTitle        = "title"
+	fieldTitleGrams   = "title_gram"
+	fieldTitlePY      = "title_py"
+	fieldHeading      = "heading"
+	fieldHeadingGrams = "heading_gram"
+	fieldText         = "text"
+	fieldTextGrams    = "text_gram"
+	fieldBody         = "body"
+	fieldBodyGrams    = "body_gram"
+	fieldLaw          = "law"
+	fieldArticle      = "article"
+	fieldLawTitle     = "lawtitle"
+	fieldPart         = "part"
+	fieldFile         = "file"
+	fieldURL          = "url"
+	fieldDate         = "date"
+	fieldStatus       = "status"
+	fieldCurrent      = "current"
+	fieldCategory     = "category"
+	fieldDepartment   = "department"
+	fieldAudience     = "audience"
+	fieldMethod       = "method"
 )
 
 // facetFields are the keyword fields offered as facets and filters, by
 // their HTTP parameter name.
 var facetFields = []string{fieldType, fieldCategory, fieldDepartment, fieldAudience, fieldMethod}
+
+// scoringModel is Bleve's term scoring. BM25 saturates repeated words and
+// normalises a field's length by the average of that field, which suits a
+// mix of one-sentence articles and long pages better than classic TF-IDF
+// (measured by the relevance test, see BENCHMARKS.md).
+const scoringModel = index.BM25Scoring
+
+// indexScoring is the scoring model new indexes are built with; the
+// relevance test changes it to compare models.
+var indexScoring = scoringModel
 
 func newMapping() mapping.IndexMapping {
 	text := func(name, analyzer string, store bool) *mapping.FieldMapping {
@@ -62,22 +85,29 @@ func newMapping() mapping.IndexMapping {
 		return f
 	}
 	dm := bleve.NewDocumentStaticMapping()
+	// type and current feed the ranking priors (rank.go) through doc values.
 	dm.AddFieldMappingsAt(fieldType, kw(fieldType, true, true))
-	dm.AddFieldMappingsAt("title",
+	dm.AddFieldMappingsAt(fieldTitle,
 		text(fieldTitle, zh.AnalyzerName, true),
 		text(fieldTitleGrams, zh.BigramAnalyzerName, false),
 		text(fieldTitlePY, zh.PinyinAnalyzerName, false))
-	dm.AddFieldMappingsAt(fieldHeading, text(fieldHeading, zh.AnalyzerName, true))
-	// The official text of a law article, weighted like a title: in a
-	// legal-education site the law's own words are the best answer.
-	dm.AddFieldMappingsAt("text",
+	dm.AddFieldMappingsAt(fieldHeading,
+		text(fieldHeading, zh.AnalyzerName, false),
+		text(fieldHeadingGrams, zh.BigramAnalyzerName, false))
+	dm.AddFieldMappingsAt(fieldText,
 		text(fieldText, zh.AnalyzerName, true),
 		text(fieldTextGrams, zh.BigramAnalyzerName, false))
-	dm.AddFieldMappingsAt("body",
+	dm.AddFieldMappingsAt(fieldBody,
 		text(fieldBody, zh.AnalyzerName, true),
 		text(fieldBodyGrams, zh.BigramAnalyzerName, false))
 	dm.AddFieldMappingsAt(fieldLaw, kw(fieldLaw, true, false))
 	dm.AddFieldMappingsAt(fieldArticle, kw(fieldArticle, true, false))
+	// Official law title, part and content path: exact values that
+	// resolve the editors' best bets and feed the pinyin and typo
+	// vocabulary. Indexed, not stored.
+	dm.AddFieldMappingsAt(fieldLawTitle, kw(fieldLawTitle, false, false))
+	dm.AddFieldMappingsAt(fieldPart, kw(fieldPart, false, false))
+	dm.AddFieldMappingsAt(fieldFile, kw(fieldFile, false, false))
 	url := bleve.NewTextFieldMapping()
 	url.Name, url.Index, url.Store, url.IncludeInAll, url.DocValues = fieldURL, false, true, false, false
 	dm.AddFieldMappingsAt(fieldURL, url)
@@ -85,7 +115,7 @@ func newMapping() mapping.IndexMapping {
 	date.Name, date.Store, date.IncludeInAll, date.DocValues = fieldDate, true, false, true
 	dm.AddFieldMappingsAt(fieldDate, date)
 	dm.AddFieldMappingsAt(fieldStatus, kw(fieldStatus, false, false))
-	dm.AddFieldMappingsAt(fieldCurrent, kw(fieldCurrent, false, false))
+	dm.AddFieldMappingsAt(fieldCurrent, kw(fieldCurrent, false, true))
 	for _, f := range []string{fieldCategory, fieldDepartment, fieldAudience, fieldMethod} {
 		dm.AddFieldMappingsAt(f, kw(f, false, true))
 	}
@@ -96,5 +126,6 @@ func newMapping() mapping.IndexMapping {
 	im.IndexDynamic = false
 	im.StoreDynamic = false
 	im.DocValuesDynamic = false
+	im.ScoringModel = indexScoring
 	return im
 }

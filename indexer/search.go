@@ -14,7 +14,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/pufa-gov/pufa/indexer/zh"
 )
@@ -82,8 +81,10 @@ type Facet struct {
 
 // Index is an opened search index. It is safe for concurrent use.
 type Index struct {
-	bi   bleve.Index
-	meta Meta
+	bi     bleve.Index
+	meta   Meta
+	data   *searchData
+	priors priorTable
 }
 
 // Open opens the index that BuildIndex wrote under dir and checks that it
@@ -114,7 +115,17 @@ func Open(dir string) (*Index, error) {
 		bi.Close()
 		return nil, fmt.Errorf("open index: has %d documents, metadata says %d", n, meta.Docs)
 	}
-	return &Index{bi: bi, meta: meta}, nil
+	sd, err := loadSearchData(root, bi, &meta)
+	if err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	priors, err := openPriors(bi, meta.Built)
+	if err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	return &Index{bi: bi, meta: meta, data: sd, priors: priors}, nil
 }
 
 // Close releases the index.
@@ -170,16 +181,27 @@ func (ix *Index) Validate(q *Query) error {
 	return nil
 }
 
-// Search runs q. It stops when ctx is done.
+// Search runs q. It stops when ctx is done: a search cut short by its
+// deadline returns an error that wraps ctx.Err().
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	return ix.search(ctx, q, rankOptions{})
+}
+
+func (ix *Index) search(ctx context.Context, q Query, opts rankOptions) (*Result, error) {
 	start := time.Now()
 	if err := ix.Validate(&q); err != nil {
 		return nil, err
 	}
-	words := zh.Segment(q.Text)
-	req := bleve.NewSearchRequestOptions(ix.buildQuery(q, words), q.Size, (q.Page-1)*q.Size, false)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	p, err := ix.planQuery(ctx, q.Text, opts)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	req := bleve.NewSearchRequestOptions(ix.rankedQuery(&p, q, opts), q.Size, (q.Page-1)*q.Size, false)
 	req.Fields = []string{fieldTitle, fieldURL, fieldType, fieldLaw, fieldArticle, fieldDate, fieldText, fieldBody}
-	for _, f := range []string{fieldType, fieldCategory, fieldDepartment, fieldAudience} {
+	for _, f := range resultFacets {
 		req.AddFacet(f, bleve.NewFacetRequest(f, 20))
 	}
 	if q.Sort == "date" {
@@ -190,80 +212,35 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	res := &Result{
-		Query:  html.EscapeString(q.Text),
-		Total:  sr.Total,
-		Page:   q.Page,
-		Size:   q.Size,
-		Hits:   make([]Hit, 0, len(sr.Hits)),
-		Facets: map[string][]Facet{},
+		Query:      html.EscapeString(q.Text),
+		Total:      sr.Total,
+		Page:       q.Page,
+		Size:       q.Size,
+		Hits:       make([]Hit, 0, len(sr.Hits)),
+		Facets:     map[string][]Facet{},
+		Suggestion: html.EscapeString(p.suggestion),
 	}
-	marks := highlightTerms(q.Text, words)
+	marks := p.highlights()
 	for _, h := range sr.Hits {
 		res.Hits = append(res.Hits, hitOf(h, marks))
 	}
-	for _, f := range []string{fieldType, fieldCategory, fieldDepartment, fieldAudience} {
+	for _, f := range resultFacets {
 		res.Facets[f] = facetsOf(sr.Facets[f])
 	}
 	res.TookMS = time.Since(start).Milliseconds()
 	return res, nil
 }
 
-// buildQuery turns normalised text into a bounded Bleve query: only match
-// and phrase queries over known fields, never the query-string syntax.
-func (ix *Index) buildQuery(q Query, words []string) query.Query {
-	match := func(field string, boost float64, and bool) query.Query {
-		m := bleve.NewMatchQuery(q.Text)
-		m.SetField(field)
-		m.SetBoost(boost)
-		if and {
-			m.SetOperator(query.MatchQueryOperatorAnd)
-		}
-		return m
-	}
-	phrase := func(field string, boost float64) query.Query {
-		m := bleve.NewMatchPhraseQuery(q.Text)
-		m.SetField(field)
-		m.SetBoost(boost)
-		return m
-	}
-	dis := bleve.NewDisjunctionQuery(
-		phrase(fieldTitle, 8),
-		match(fieldTitle, 4, false),
-		match(fieldTitleGrams, 2, true),
-		match(fieldHeading, 3, false),
-		phrase(fieldText, 8),
-		match(fieldText, 4, false),
-		match(fieldTextGrams, 2, true),
-		phrase(fieldBody, 3),
-		match(fieldBody, 1, false),
-		match(fieldBodyGrams, 0.5, true),
-	)
-	if isASCIILetters(q.Text) {
-		dis.AddQuery(match(fieldTitlePY, 6, false))
-	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(dis)
-	cur := bleve.NewTermQuery("yes")
-	cur.SetField(fieldCurrent)
-	cur.SetBoost(1.5)
-	b.AddShould(cur)
-	for _, f := range facetFields {
-		if v := q.Filters[f]; v != "" {
-			t := bleve.NewTermQuery(v)
-			t.SetField(f)
-			b.AddMust(t)
-		}
-	}
-	return b
-}
+// resultFacets are the facets a result counts (the HTTP contract's).
+var resultFacets = []string{fieldType, fieldCategory, fieldDepartment, fieldAudience}
 
 func isASCIILetters(s string) bool {
 	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == ' ') {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == ' ' || r == '\'') {
 			return false
 		}
 	}
-	return s != ""
+	return strings.TrimSpace(s) != ""
 }
 
 func hitOf(h *search.DocumentMatch, marks []string) Hit {
@@ -278,6 +255,10 @@ func hitOf(h *search.DocumentMatch, marks []string) Hit {
 		Law:     html.EscapeString(str(fieldLaw)),
 		Article: html.EscapeString(str(fieldArticle)),
 		Score:   h.Score,
+	}
+	if hit.Type == KindArticle {
+		// An article is titled by its law and number.
+		hit.Title = html.EscapeString(strings.TrimSpace(str(fieldLaw) + " " + str(fieldArticle)))
 	}
 	if d := str(fieldDate); d != "" {
 		if t, err := time.Parse(time.RFC3339, d); err == nil && !t.IsZero() && t.Year() > 1 {
@@ -303,12 +284,12 @@ func facetsOf(fr *search.FacetResult) []Facet {
 	return out
 }
 
-// highlightTerms lists the strings to mark in snippets: the whole query and
-// its words, longest first so a longer match wins.
-func highlightTerms(text string, words []string) []string {
+// highlightTerms lists the strings to mark in snippets, longest first so
+// a longer match wins, without blanks and duplicates.
+func highlightTerms(terms []string) []string {
 	set := map[string]bool{}
 	var out []string
-	for _, w := range append([]string{text}, words...) {
+	for _, w := range terms {
 		w = strings.TrimSpace(w)
 		if w == "" || set[w] {
 			continue

@@ -48,3 +48,13 @@ func FuzzSnippet(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkSnippet(b *testing.B) {
+	text := strings.Repeat("遗嘱人可以撤回、变更自己所立的遗嘱。立遗嘱后，遗嘱人实施与遗嘱内容相反的民事法律行为的，视为对遗嘱相关内容的撤回。", 20) +
+		"打印遗嘱应当有两个以上见证人在场见证。遗嘱人和见证人应当在遗嘱每一页签名，注明年、月、日。"
+	terms := []string{"打印遗嘱", "见证人", "遗嘱"}
+	b.ReportAllocs()
+	for b.Loop() {
+		Snippet(text, terms, snippetRunes)
+	}
+}

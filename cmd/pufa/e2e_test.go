@@ -81,10 +81,18 @@ func TestBuildAndSearchDefaultContent(t *testing.T) {
 		query       string
 		wantURL     string // a substring of a top hit's URL
 		wantArticle string
-		within      int // the hit must be among the first `within`
+		within      int    // the hit must be among the first `within`
+		suggestion  string // the "did you mean" the result must carry
 	}{
-		{"民法典", "minfadian", "", 10},
-		{"打印遗嘱", "/laws/minfadian-jichengbian/#a1136", "第一千一百三十六条", 3},
+		// The law's own article and the law's own pages come first, before
+		// the news, catalog entries and campaigns that explain them.
+		{query: "打印遗嘱", wantURL: "/laws/minfadian-jichengbian/#a1136", wantArticle: "第一千一百三十六条", within: 1},
+		{query: "民法典", wantURL: "/laws/minfadian-", within: 1},
+		{query: "离婚冷静期", wantURL: "/laws/minfadian-hunyinjiatingbian/#a1077", wantArticle: "第一千零七十七条", within: 3},
+		{query: "高空抛物", wantURL: "/laws/minfadian-qinquanzerenbian/#a1254", wantArticle: "第一千二百五十四条", within: 3},
+		{query: "minfadian", wantURL: "/laws/minfadian-", within: 1, suggestion: "民法典"},
+		{query: "婚", wantURL: "hunyin", within: 3},
+		{query: "残疾人保帐法", wantURL: "/laws/canjirenbaozhangfa/", within: 3, suggestion: "残疾人保障法"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -94,6 +102,12 @@ func TestBuildAndSearchDefaultContent(t *testing.T) {
 			}
 			var res apiResult
 			if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+				t.Fatalf("decode: %v\n%s", err, stdout)
+			}
+			var extra struct {
+				Suggestion string `json:"suggestion"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &extra); err != nil {
 				t.Fatalf("decode: %v\n%s", err, stdout)
 			}
 			if res.Total == 0 || len(res.Hits) == 0 {
@@ -110,6 +124,9 @@ func TestBuildAndSearchDefaultContent(t *testing.T) {
 			}
 			if !found {
 				t.Errorf("search %q: no hit with URL %q (article %q) among the first %d: %+v", tt.query, tt.wantURL, tt.wantArticle, tt.within, res.Hits)
+			}
+			if extra.Suggestion != tt.suggestion {
+				t.Errorf("search %q: suggestion %q, want %q", tt.query, extra.Suggestion, tt.suggestion)
 			}
 		})
 	}

@@ -239,6 +239,38 @@ func TestSegment(t *testing.T) {
 	}
 }
 
+// TestSegmentWords pins the parts of query words: a text with the parts
+// of 录音录像遗嘱 but not the word (以录音录像形式立的遗嘱) must still match.
+func TestSegmentWords(t *testing.T) {
+	w := func(text string, parts ...QueryWord) QueryWord { return QueryWord{Text: text, Parts: parts} }
+	tests := []struct {
+		q    string
+		want []QueryWord
+	}{
+		{"录音录像遗嘱", []QueryWord{w("录音录像遗嘱", w("录音"), w("录像"), w("遗嘱"))}},
+		{"中华人民共和国", []QueryWord{w("中华人民共和国", w("中华"), w("人民共和国", w("人民"), w("共和国")))}},
+		{"收养人条件", []QueryWord{w("收养人", w("收养"), w("人")), w("条件")}},
+		// Two characters are a word, not two parts.
+		{"遗嘱", []QueryWord{w("遗嘱")}},
+		{"婚", []QueryWord{w("婚")}},
+		{"ＡＢＣ低保", []QueryWord{w("abc"), w("低保")}},
+		{"《》", nil},
+	}
+	for _, tt := range tests {
+		got := SegmentWords(tt.q)
+		if d := cmp.Diff(tt.want, got); d != "" {
+			t.Errorf("SegmentWords(%q) (-want +got):\n%s", tt.q, d)
+		}
+		var tops []string
+		for _, g := range got {
+			tops = append(tops, g.Text)
+		}
+		if seg := Segment(tt.q); !cmp.Equal(tops, seg) {
+			t.Errorf("SegmentWords(%q) has words %q, Segment %q", tt.q, tops, seg)
+		}
+	}
+}
+
 // TestDictWordsStayWhole: every word of the site's dictionary, searched
 // alone, is one word, so the dictionary's frequencies are high enough.
 func TestDictWordsStayWhole(t *testing.T) {

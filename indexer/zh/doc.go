@@ -43,9 +43,15 @@
 // # Queries
 //
 // A query goes through Normalize (width folding, no Bleve syntax, length
-// limits) and then, as the search layer needs: Segment for its words,
-// Synonyms.Expand for the law's wording of colloquial words (低保 →
-// 最低生活保障), PinyinIndex.Resolve for a query typed in pinyin,
-// Suggester.Suggest for a misspelled term, and BestBets.Lookup for the
-// results editors pin on top.
+// limits) and then, as the search layer needs: Segment for its words (and
+// SegmentWords for the words with their parts, so that 录音录像遗嘱 also
+// finds a text that says 以录音录像形式立的遗嘱), Synonyms.Expand for the
+// law's wording of colloquial words (低保 → 最低生活保障),
+// PinyinIndex.Resolve for a query typed in pinyin, Suggester.Suggest for a
+// misspelled term, and BestBets.Lookup for the results editors pin on top.
+//
+// The search layer (package indexer) matches the words against the "zh"
+// fields and uses the "zh_bigram" fields for exact substrings, single
+// characters and what the dictionary splits differently; its relevance
+// test measures that combination against bigrams alone.
 package zh

@@ -120,6 +120,7 @@ func UseDict(d *Dict) error {
 		return shared.err
 	}
 	seg := shared.seg
+	changed := false
 	for _, w := range d.Words {
 		freq, pos, ok := seg.Find(w.Text)
 		switch {
@@ -134,6 +135,12 @@ func UseDict(d *Dict) error {
 				return fmt.Errorf("zh: add word %q: %w", w.Text, err)
 			}
 		}
+		changed = true
+	}
+	if !changed {
+		// The same dictionary again (every index opened by a server
+		// gives it): nothing to recompute.
+		return nil
 	}
 	seg.CalcToken()
 	shared.stats.Words = seg.Dict.NumTokens()
@@ -296,4 +303,64 @@ func Segment(q string) []string {
 		})
 	})
 	return out
+}
+
+// QueryWord is a word of a query with the smaller words the dictionary finds
+// inside it, which together spell it: 录音录像遗嘱 is 录音录像 + 遗嘱, and
+// 录音录像 is 录音 + 录像. A text that has the parts but not the whole word
+// (以录音录像形式立的遗嘱) still says what the word means.
+type QueryWord struct {
+	Text  string
+	Parts []QueryWord // empty for a word with nothing smaller inside
+}
+
+// maxWordDepth bounds how deep SegmentWords looks inside a word;
+// minPartsRunes is the shortest word it looks inside (遗嘱 is not 遗 + 嘱).
+const (
+	maxWordDepth  = 3
+	minPartsRunes = 3
+)
+
+// SegmentWords is Segment with the parts of each Chinese word of three
+// or more characters, down to maxWordDepth levels. The parts of a word
+// cover it exactly, single characters included.
+func SegmentWords(q string) []QueryWord {
+	text := []byte(q)
+	var out []QueryWord
+	runs(text, func(c class, start, end, _ int) {
+		if c != classHan {
+			out = append(out, QueryWord{Text: foldWord(string(text[start:end]))})
+			return
+		}
+		run := text[start:end]
+		load()
+		shared.mu.RLock()
+		defer shared.mu.RUnlock()
+		if shared.seg == nil {
+			for _, r := range string(run) {
+				out = append(out, QueryWord{Text: string(r)})
+			}
+			return
+		}
+		for _, s := range shared.seg.Segment(run) {
+			out = append(out, wordOf(run[s.Start():s.End()], s.Token(), 1))
+		}
+	})
+	return out
+}
+
+// wordOf builds the QueryWord of text, the word tok of the dictionary.
+func wordOf(text []byte, tok *gse.Token, depth int) QueryWord {
+	w := QueryWord{Text: string(text)}
+	if depth >= maxWordDepth || utf8.RuneCount(text) < minPartsRunes {
+		return w
+	}
+	subs := tok.Segments()
+	if len(subs) < 2 {
+		return w
+	}
+	for _, s := range subs {
+		w.Parts = append(w.Parts, wordOf(text[s.Start():s.End()], s.Token(), depth+1))
+	}
+	return w
 }

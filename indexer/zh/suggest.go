@@ -103,12 +103,24 @@ func (s *Suggester) isKnown(w string) bool {
 	return s.known != nil && s.known(w)
 }
 
+// partOfTerm reports whether w occurs inside a vocabulary term: a title
+// shortened the way people say it (居民委员会组织法 for 城市居民委员会组织法)
+// is no misspelling of a similar title (村民委员会组织法).
+func (s *Suggester) partOfTerm(w string) bool {
+	for _, t := range s.terms {
+		if len(t.Text) > len(w) && strings.Contains(t.Text, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // correctRun corrects one run of Chinese characters.
 func (s *Suggester) correctRun(run []rune) (string, bool) {
 	if len(run) < minHomophoneRunes || len(run) > maxSuggestRunes || s.maxRunes == 0 {
 		return "", false
 	}
-	if s.isKnown(string(run)) {
+	if s.isKnown(string(run)) || s.partOfTerm(string(run)) {
 		return "", false
 	}
 	if t, ok := s.best(run, len(run) >= minEditRunes, false); ok {
@@ -155,7 +167,7 @@ func (s *Suggester) correctRun(run []rune) (string, bool) {
 				continue
 			}
 			t, ok := s.best(w, l >= minEditWindowRunes, true)
-			if !ok {
+			if !ok || s.partOfTerm(string(w)) {
 				continue
 			}
 			for k := i; k < i+l; k++ {

@@ -32,6 +32,9 @@ func TestSuggest(t *testing.T) {
 		{"遗赠扶协养议", "遗赠扶养协议"},
 		// Nothing to correct.
 		{"残疾人保障法", ""},
+		// A title shortened, not a similar title misspelled.
+		{"居民委员会组织法", ""},
+		{"请问居民委员会组织法", ""},
 		{"离婚冷静期怎么算", ""},
 		{"养老院消防", ""},
 		{"打印遗嘱", ""},

@@ -1,0 +1,505 @@
+package indexer
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/pufa-gov/pufa/indexer/zh"
+)
+
+// Bounds on the work one query may cause. Whatever a resident types, the
+// query handed to Bleve is built here from the normalised text, only of
+// match, phrase and term queries, and never larger than these.
+const (
+	// maxQueryWords: words of the query beyond this are ignored.
+	maxQueryWords = 12
+	// maxAlternatives: formal wordings added for colloquial words.
+	maxAlternatives = 4
+	// maxPins: results an editor may pin on top of one query.
+	maxPins = 10
+	// maxExactRunes: longer text is not looked for verbatim.
+	maxExactRunes = 32
+)
+
+// analysis chooses which index fields a query is matched against. The
+// relevance test compares them on the judged queries.
+type analysis int
+
+const (
+	// analysisWordsGrams matches dictionary words for ranking and uses the
+	// bigram fields for exact substrings and for what the dictionary
+	// misses. This is what Search uses.
+	analysisWordsGrams analysis = iota
+	// analysisGrams uses only the bigram fields, the usual CJK baseline.
+	analysisGrams
+	// analysisWords uses only the dictionary-word fields.
+	analysisWords
+)
+
+func (a analysis) String() string {
+	switch a {
+	case analysisGrams:
+		return "bigram only"
+	case analysisWords:
+		return "words only"
+	}
+	return "words + bigrams"
+}
+
+// rankOptions are the knobs of one search; Search uses the zero value.
+type rankOptions struct {
+	analysis analysis
+	// noBestBets leaves the editors' pinned results out, to measure the
+	// ranking on its own.
+	noBestBets bool
+}
+
+// Field weights. A document is scored by its best-matching field (plus a
+// share of the others, see disMaxQuery), so the weights say how much a
+// match in each field is worth: a page's or a law's own title most, then a
+// law article's text (an article is one or two sentences about one thing,
+// its text is what it is about), then what an article is filed under (law,
+// chapter, number), then the body of a page.
+const (
+	weightTitle   = 4.0
+	weightText    = 3.0
+	weightHeading = 1.5
+	weightBody    = 1.0
+	// tieFields is the share of the other fields' scores added to the
+	// best field's.
+	tieFields = 0.3
+	// weightExact multiplies a field's weight when the whole query (or a
+	// formal wording) occurs in it verbatim.
+	weightExact = 2.0
+	// singleCharTextShare scales text fields for a one-character query.
+	singleCharTextShare = 0.25
+	// weightAlternative is the share of a synonym's formal wording
+	// relative to the resident's own words.
+	weightAlternative = 0.7
+	// weightArticleNumber rewards the article a query names by number,
+	// weightLawScope the documents of a law the query names.
+	weightArticleNumber = 3.0
+	weightLawScope      = 1.0
+	// weightCoverage rewards each word of a query of several words when
+	// the document has them all.
+	weightCoverage = 1.0
+	// lawPageFactor multiplies the score of a law's page when the query
+	// is nothing but the law's name: the resident is looking for the law.
+	lawPageFactor = 3.0
+)
+
+// plan is a query prepared for Bleve: what to match, what to add, what
+// to suggest and what to pin.
+type plan struct {
+	text       string          // normalised query, within maxQueryWords words
+	words      []string        // its words
+	alt        string          // the pinyin-resolved or corrected query, or ""
+	suggestion string          // alt, when it should be offered to the resident
+	pinyin     string          // the query as typed when it is pinyin
+	synonyms   []string        // formal wordings of its colloquial words
+	articles   []string        // article numbers it names (第一千零七十七条)
+	laws       []string        // official titles of the laws it names
+	lawPages   map[string]bool // a law's pages when the query is its name
+	pins       [][]string      // document IDs pinned on top, by pin in order
+}
+
+var arabicArticle = regexp.MustCompile(`第?\s*([0-9]{1,4})\s*条`)
+
+// planQuery prepares normalised text for searching.
+func (ix *Index) planQuery(ctx context.Context, text string, opts rankOptions) (plan, error) {
+	// 第1077条 and 1077条 are written 第一千零七十七条 in the law.
+	text = arabicArticle.ReplaceAllStringFunc(text, func(s string) string {
+		n, err := strconv.Atoi(arabicArticle.FindStringSubmatch(s)[1])
+		if err != nil || n < 1 {
+			return s
+		}
+		return " 第" + chineseNumber(n) + "条 "
+	})
+	text = strings.Join(strings.Fields(text), " ")
+	p := plan{text: text, words: zh.Segment(text)}
+	if len(p.words) > maxQueryWords {
+		p.words = p.words[:maxQueryWords]
+		p.text = strings.Join(p.words, " ")
+	}
+	sd := ix.data
+	if isASCIILetters(p.text) {
+		if t, ok := sd.pinyin.Resolve(p.text); ok {
+			p.pinyin, p.alt, p.suggestion = p.text, t, t
+		}
+	} else if t, ok := sd.suggester.Suggest(p.text); ok {
+		p.alt, p.suggestion = t, t
+	}
+	seen := map[string]bool{}
+	for _, s := range []string{p.text, p.alt} {
+		for _, a := range sd.synonyms.Expand(s) {
+			if len(p.synonyms) < maxAlternatives && !seen[a] && a != p.alt {
+				seen[a] = true
+				p.synonyms = append(p.synonyms, a)
+			}
+		}
+	}
+	for _, s := range []string{p.text, p.alt} {
+		for _, m := range articleNumber.FindAllString(s, 2) {
+			p.articles = append(p.articles, m)
+		}
+	}
+	for _, s := range []string{p.text, p.alt} {
+		laws, page, part := sd.lawsIn(s)
+		for _, l := range laws {
+			if !slices.Contains(p.laws, l) {
+				p.laws = append(p.laws, l)
+			}
+		}
+		if page != "" && p.lawPages == nil {
+			ids, err := sd.lawPages(ctx, ix.bi, page, part)
+			if err != nil {
+				return p, err
+			}
+			p.lawPages = map[string]bool{}
+			for _, id := range ids {
+				p.lawPages[id] = true
+			}
+		}
+	}
+	if !opts.noBestBets {
+		p.pins = sd.pinsFor(p.text)
+		if len(p.pins) == 0 && p.alt != "" {
+			p.pins = sd.pinsFor(p.alt)
+		}
+	}
+	return p, nil
+}
+
+var articleNumber = regexp.MustCompile(`第[〇零一二三四五六七八九十百千]+条(之[一二三四五六七八九十]+)?`)
+
+// highlights lists the strings to mark in snippets, longest first.
+func (p *plan) highlights() []string {
+	terms := []string{p.text, p.alt}
+	terms = append(terms, p.words...)
+	terms = append(terms, p.synonyms...)
+	terms = append(terms, p.articles...)
+	if p.alt != "" {
+		terms = append(terms, zh.Segment(p.alt)...)
+	}
+	return highlightTerms(terms)
+}
+
+// textQuery builds the scoring part of the query. For each field it
+// matches the query, its correction and each formal wording, as words and
+// as an exact substring; a field scores by its best wording, a document by
+// its best field plus a share of the others.
+func (ix *Index) textQuery(p *plan, a analysis) query.Query {
+	type source struct {
+		text   string
+		weight float64
+	}
+	sources := []source{{p.text, 1}}
+	if p.alt != "" {
+		sources = append(sources, source{p.alt, 1})
+	}
+	for _, s := range p.synonyms {
+		sources = append(sources, source{s, weightAlternative})
+	}
+	fields := []struct {
+		words, grams string
+		weight       float64
+	}{
+		{fieldTitle, fieldTitleGrams, weightTitle},
+		{fieldText, fieldTextGrams, weightText},
+		{fieldHeading, fieldHeadingGrams, weightHeading},
+		{fieldBody, fieldBodyGrams, weightBody},
+	}
+	// One character says little where it occurs in running text, much
+	// where it occurs in a title: 婚 asks for the pages about marriage,
+	// not for the article that says 婚 most often.
+	single := utf8.RuneCountInString(p.text) == 1 && isHan(p.text) && p.alt == ""
+	top := newDisMax(tieFields)
+	for _, f := range fields {
+		if single && (f.words == fieldText || f.words == fieldBody) {
+			f.weight *= singleCharTextShare
+		}
+		field := newDisMax(0)
+		for _, s := range sources {
+			w := f.weight * s.weight
+			// Both clauses match a verbatim occurrence; Bleve's
+			// disjunction halves a match of the words alone.
+			var words, exact query.Query
+			switch a {
+			case analysisWordsGrams:
+				words = wordsQuery(s.text, f.words, f.grams, w, f.words == fieldTitle)
+				exact = phraseQuery(s.text, f.grams, zh.BigramQueryAnalyzerName, w*weightExact)
+			case analysisGrams:
+				words = matchQuery(s.text, f.grams, zh.BigramQueryAnalyzerName, w)
+				exact = phraseQuery(s.text, f.grams, zh.BigramQueryAnalyzerName, w*weightExact)
+			case analysisWords:
+				words = wordsQuery(s.text, f.words, f.words, w, f.words == fieldTitle)
+				exact = phraseQuery(s.text, f.words, "", w*weightExact)
+			}
+			if isSingleHan(s.text) || utf8.RuneCountInString(s.text) > maxExactRunes {
+				// One character: the words are the verbatim text. A
+				// long text: no document repeats it verbatim.
+				field.add(words)
+				continue
+			}
+			field.add(bleve.NewDisjunctionQuery(words, exact))
+		}
+		if f.words == fieldTitle && p.pinyin != "" {
+			field.add(matchQuery(p.pinyin, fieldTitlePY, "", f.weight))
+		}
+		top.add(field)
+	}
+	return top
+}
+
+// coverageQuery rewards a document that has every word of a query of
+// several words, wherever they are: a law whose title has one of the
+// words should not outrank the article that has them all. It is nil for
+// a query of one word.
+func coverageQuery(p *plan, a analysis) query.Query {
+	var words []string
+	if a == analysisGrams {
+		// Without a dictionary, the words are what the resident spaced.
+		words = strings.Fields(p.text)
+	} else {
+		for _, w := range zh.SegmentWords(p.text) {
+			if !isSingleHan(w.Text) && !slices.Contains(words, w.Text) {
+				words = append(words, w.Text)
+			}
+		}
+	}
+	if len(words) < 2 {
+		return nil
+	}
+	if len(words) > maxQueryWords {
+		words = words[:maxQueryWords]
+	}
+	all := bleve.NewConjunctionQuery()
+	for _, w := range words {
+		anywhere := newDisMax(0)
+		for _, f := range [][2]string{{fieldTitle, fieldTitleGrams}, {fieldHeading, fieldHeadingGrams},
+			{fieldText, fieldTextGrams}, {fieldBody, fieldBodyGrams}} {
+			if a != analysisGrams {
+				t := bleve.NewTermQuery(w)
+				t.SetField(f[0])
+				t.SetBoost(weightCoverage)
+				anywhere.add(t)
+			}
+			if a != analysisWords {
+				anywhere.add(phraseQuery(w, f[1], zh.BigramQueryAnalyzerName, weightCoverage))
+			}
+		}
+		all.AddQuery(anywhere)
+	}
+	return all
+}
+
+// boostQuery rewards documents for what the query names: an article
+// number, a law (its pages and articles), and all of its words.
+func (ix *Index) boostQuery(p *plan, a analysis) query.Query {
+	term := func(field, v string, boost float64) *query.TermQuery {
+		t := bleve.NewTermQuery(v)
+		t.SetField(field)
+		t.SetBoost(boost)
+		return t
+	}
+	var clauses []query.Query
+	for _, n := range p.articles {
+		clauses = append(clauses, term(fieldArticle, n, weightArticleNumber))
+	}
+	for _, l := range p.laws {
+		clauses = append(clauses, term(fieldLawTitle, l, weightLawScope))
+	}
+	if c := coverageQuery(p, a); c != nil {
+		clauses = append(clauses, c)
+	}
+	if len(clauses) == 0 {
+		return nil
+	}
+	return newDisMax(1, clauses...)
+}
+
+// wordsQuery matches the words of text (top-level words of the
+// dictionary, at most maxQueryWords) in a word field; a document scores by
+// the words it has, scaled by the share of the words it has.
+//
+// The dictionary leaves single characters where it knows no word: a
+// function word (的, 和) or a run of characters it cannot place (the 保帐
+// of a misspelled 残疾人保帐法). Looked up alone they match nearly every
+// document, so a run of them is matched as a phrase of the bigram field
+// and a lone one not at all, unless it is the whole query.
+//
+// With all set, a document must have every word: a title that has one word
+// of several is most often about something else (活动 in the title of a
+// law on crowd safety, for 敬老月 活动), and a short title scores high for
+// any word it has.
+func wordsQuery(text, field, grams string, boost float64, all bool) query.Query {
+	words := zh.SegmentWords(text)
+	if len(words) > maxQueryWords {
+		words = words[:maxQueryWords]
+	}
+	if len(words) == 1 && isSingleHan(words[0].Text) {
+		return wordQuery(words[0], field, grams, boost)
+	}
+	d := bleve.NewDisjunctionQuery()
+	seen := map[string]bool{}
+	var run []string
+	flush := func() {
+		if len(run) > 1 {
+			d.AddQuery(phraseQuery(strings.Join(run, ""), grams, zh.BigramQueryAnalyzerName, boost))
+		}
+		run = run[:0]
+	}
+	for _, w := range words {
+		if isSingleHan(w.Text) {
+			run = append(run, w.Text)
+			continue
+		}
+		flush()
+		if seen[w.Text] {
+			continue
+		}
+		seen[w.Text] = true
+		d.AddQuery(wordQuery(w, field, grams, boost))
+	}
+	flush()
+	if all && len(d.Disjuncts) > 1 {
+		d.SetMin(float64(len(d.Disjuncts)))
+	}
+	return d
+}
+
+func isSingleHan(s string) bool { return utf8.RuneCountInString(s) == 1 && isHan(s) }
+
+// partShare is the weight of a word's parts relative to the word.
+const partShare = 0.5
+
+// wordQuery matches one word, or all of its parts: a text that says
+// 以录音录像形式立的遗嘱 has the parts of 录音录像遗嘱 if not the word, and a
+// text with the word has its parts too (the index holds the words inside
+// words), so it scores higher. A single Chinese character is not a word
+// of the dictionary: it is looked up in the bigram field, where every
+// character is indexed.
+func wordQuery(w zh.QueryWord, field, grams string, boost float64) query.Query {
+	t := bleve.NewTermQuery(w.Text)
+	t.SetField(field)
+	if isSingleHan(w.Text) {
+		t.SetField(grams)
+	}
+	t.SetBoost(boost)
+	if len(w.Parts) == 0 {
+		return t
+	}
+	parts := bleve.NewConjunctionQuery()
+	for _, p := range w.Parts {
+		parts.AddQuery(wordQuery(p, field, grams, boost*partShare))
+	}
+	return bleve.NewDisjunctionQuery(t, parts)
+}
+
+func isHan(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func matchQuery(text, field, analyzer string, boost float64) query.Query {
+	m := bleve.NewMatchQuery(text)
+	m.SetField(field)
+	m.SetBoost(boost)
+	if analyzer != "" {
+		m.Analyzer = analyzer
+	}
+	return m
+}
+
+func phraseQuery(text, field, analyzer string, boost float64) query.Query {
+	m := bleve.NewMatchPhraseQuery(text)
+	m.SetField(field)
+	m.SetBoost(boost)
+	if analyzer != "" {
+		m.Analyzer = analyzer
+	}
+	return m
+}
+
+// rankedQuery wraps the text query: pinned documents are added and put
+// first, every other match is scored by relevance times its prior (see
+// priorQuery), and the filters restrict without scoring.
+func (ix *Index) rankedQuery(p *plan, q Query, opts rankOptions) query.Query {
+	var match query.Query = ix.textQuery(p, opts.analysis)
+	if boost := ix.boostQuery(p, opts.analysis); boost != nil {
+		b := bleve.NewBooleanQuery()
+		b.AddMust(match)
+		b.AddShould(boost)
+		match = b
+	}
+	pinRank := map[string]int{}
+	if len(p.pins) > 0 {
+		var ids []string
+		for i, group := range p.pins {
+			for _, id := range group {
+				pinRank[id] = len(p.pins) - i
+				ids = append(ids, id)
+			}
+		}
+		match = bleve.NewDisjunctionQuery(match, bleve.NewDocIDQuery(ids))
+	}
+	var filters []query.Query
+	for _, f := range facetFields {
+		if v := q.Filters[f]; v != "" {
+			t := bleve.NewTermQuery(v)
+			t.SetField(f)
+			filters = append(filters, t)
+		}
+	}
+	if len(filters) > 0 {
+		b := bleve.NewBooleanQuery()
+		b.AddMust(match)
+		b.AddFilter(bleve.NewConjunctionQuery(filters...))
+		match = b
+	}
+	boosted := map[string]float64{}
+	for id := range p.lawPages {
+		boosted[id] = lawPageFactor
+	}
+	return &priorQuery{inner: match, pins: pinRank, boosted: boosted, priors: ix.priors, built: ix.meta.Built}
+}
+
+// chineseNumber writes 1 ≤ n ≤ 9999 in Chinese numerals the way article
+// numbers are written: 10 十, 15 十五, 110 一百一十, 1077 一千零七十七.
+func chineseNumber(n int) string {
+	digits := []rune("零一二三四五六七八九")
+	units := []string{"千", "百", "十", ""}
+	values := []int{1000, 100, 10, 1}
+	var b strings.Builder
+	zero := false
+	for i, v := range values {
+		d := n / v % 10
+		if d == 0 {
+			if b.Len() > 0 {
+				zero = true
+			}
+			continue
+		}
+		if zero {
+			b.WriteRune('零')
+			zero = false
+		}
+		if !(v == 10 && d == 1 && b.Len() == 0) {
+			b.WriteRune(digits[d])
+		}
+		b.WriteString(units[i])
+	}
+	return b.String()
+}

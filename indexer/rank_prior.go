@@ -1,0 +1,327 @@
+package indexer
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/numeric"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Priors: how much a document is worth before the query is considered.
+// The law's own text answers a legal question; catalog entries, campaigns
+// and news explain and point to it. A law in force outranks an older
+// version, and news fades with age.
+var typePrior = map[string]float64{
+	KindArticle:  1.0,
+	KindLaw:      1.0,
+	KindCatalog:  0.7,
+	KindCampaign: 0.5,
+	KindNews:     0.5,
+}
+
+const (
+	// priorNotCurrent multiplies superseded laws and retired entries.
+	priorNotCurrent = 0.4
+	// newsHalfLife is the age at which the recency part of a news or
+	// campaign page's prior has halved; recencyShare is that part.
+	newsHalfLife = 365 * 24 * time.Hour
+	recencyShare = 0.4
+	// pinScore puts pinned results above any computed score.
+	pinScore = 1e6
+)
+
+// priorOf is the prior of a document of kind typ, superseded or retired
+// if old, dated date, in an index built at built (so that a given index
+// always ranks the same).
+func priorOf(typ string, old bool, date, built time.Time) float64 {
+	pr, ok := typePrior[typ]
+	if !ok {
+		pr = 0.5
+	}
+	if old {
+		pr *= priorNotCurrent
+	}
+	if (typ == KindNews || typ == KindCampaign) && !date.IsZero() && !built.IsZero() {
+		age := max(built.Sub(date), 0)
+		decay := math.Exp2(-float64(age) / float64(newsHalfLife))
+		pr *= 1 - recencyShare + recencyShare*decay
+	}
+	return pr
+}
+
+// priorQuery scores the documents its inner query matches by relevance
+// times the document's prior, puts pinned documents on top and multiplies
+// the score of boosted ones (a law's pages when the query is its name).
+//
+// The priors of all documents are computed once when the index is opened
+// (see loadPriors) and looked up by document number, and pins compare
+// document numbers, not IDs: a common word matches most of a large
+// library, so the cost per match must stay a lookup or two.
+type priorQuery struct {
+	inner query.Query
+	// pins maps a pinned document's ID to its rank (higher first).
+	pins map[string]int
+	// boosted maps document IDs to a factor for their score.
+	boosted map[string]float64
+	priors  priorTable
+	built   time.Time
+}
+
+// Searcher implements query.Query.
+func (q *priorQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
+	options search.SearcherOptions) (search.Searcher, error) {
+	inner, err := q.inner.Searcher(ctx, i, m, options)
+	if err != nil {
+		return nil, err
+	}
+	s := &priorSearcher{inner: inner, reader: i, priors: q.priors, built: q.built, explain: options.Explain}
+	internal := func(ids map[string]float64) (map[uint64]float64, error) {
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		out := make(map[uint64]float64, len(ids))
+		for id, v := range ids {
+			n, err := i.InternalID(id)
+			if err != nil {
+				return nil, err
+			}
+			if len(n) == 8 {
+				out[n.Value()] = v
+			}
+		}
+		return out, nil
+	}
+	pins := make(map[string]float64, len(q.pins))
+	for id, r := range q.pins {
+		pins[id] = float64(r)
+	}
+	if s.pins, err = internal(pins); err == nil {
+		s.boosted, err = internal(q.boosted)
+	}
+	if err != nil {
+		inner.Close()
+		return nil, fmt.Errorf("prior: %w", err)
+	}
+	return s, nil
+}
+
+type priorSearcher struct {
+	inner   search.Searcher
+	reader  index.IndexReader
+	priors  priorTable
+	pins    map[uint64]float64 // by document number
+	boosted map[uint64]float64 // by document number
+	built   time.Time
+	explain bool
+	// dv reads the prior of a document the table lacks (none, in an
+	// index opened read-only).
+	dv priorVisitor
+}
+
+func (s *priorSearcher) rescore(d *search.DocumentMatch) (*search.DocumentMatch, error) {
+	if d == nil {
+		return nil, nil
+	}
+	n := d.IndexInternalID.Value()
+	if r, ok := s.pins[n]; ok {
+		d.Score = pinScore*r + d.Score
+	} else {
+		pr, ok := s.priors.of(n)
+		if !ok {
+			var err error
+			if pr, err = s.dv.prior(s.reader, d.IndexInternalID, s.built); err != nil {
+				return nil, err
+			}
+		}
+		d.Score *= pr
+		if f, ok := s.boosted[n]; ok {
+			d.Score *= f
+		}
+	}
+	if s.explain {
+		d.Expl = &search.Explanation{Value: d.Score, Message: "relevance times prior", Children: []*search.Explanation{d.Expl}}
+	}
+	return d, nil
+}
+
+// Next implements search.Searcher.
+func (s *priorSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	d, err := s.inner.Next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.rescore(d)
+}
+
+// Advance implements search.Searcher.
+func (s *priorSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	d, err := s.inner.Advance(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.rescore(d)
+}
+
+// Close implements search.Searcher.
+func (s *priorSearcher) Close() error { return s.inner.Close() }
+
+// Weight implements search.Searcher.
+func (s *priorSearcher) Weight() float64 { return s.inner.Weight() }
+
+// SetQueryNorm implements search.Searcher.
+func (s *priorSearcher) SetQueryNorm(n float64) { s.inner.SetQueryNorm(n) }
+
+// Count implements search.Searcher.
+func (s *priorSearcher) Count() uint64 { return s.inner.Count() }
+
+// Min implements search.Searcher.
+func (s *priorSearcher) Min() int { return s.inner.Min() }
+
+// Size implements search.Searcher.
+func (s *priorSearcher) Size() int { return 64 + s.inner.Size() }
+
+// DocumentMatchPoolSize implements search.Searcher.
+func (s *priorSearcher) DocumentMatchPoolSize() int { return s.inner.DocumentMatchPoolSize() }
+
+// priorTable holds the prior of every document by document number; 0
+// marks a number without a document.
+type priorTable []float32
+
+func (t priorTable) of(n uint64) (float64, bool) {
+	if n >= uint64(len(t)) || t[n] == 0 {
+		return 0, false
+	}
+	return float64(t[n]), true
+}
+
+// maxPriorTable bounds the table (4 bytes a document).
+const maxPriorTable = 1 << 24
+
+// openPriors computes the priors of an opened index's documents.
+func openPriors(bi bleve.Index, built time.Time) (priorTable, error) {
+	adv, err := bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("priors: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("priors: %w", err)
+	}
+	defer r.Close()
+	return loadPriors(context.Background(), r, built)
+}
+
+// loadPriors computes the prior of every document of the index from the
+// postings of type and current and the dates of news and campaigns.
+func loadPriors(ctx context.Context, r index.IndexReader, built time.Time) (priorTable, error) {
+	docs, err := r.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("priors: %w", err)
+	}
+	t := make(priorTable, 0, min(docs, maxPriorTable))
+	each := func(field, term string, fn func(id index.IndexInternalID)) error {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+		if err != nil {
+			return err
+		}
+		defer tfr.Close()
+		var doc index.TermFieldDoc
+		for {
+			d, err := tfr.Next(&doc)
+			if err != nil {
+				return err
+			}
+			if d == nil {
+				return nil
+			}
+			fn(d.ID)
+		}
+	}
+	var dated []index.IndexInternalID
+	for _, kind := range Kinds {
+		pr := float32(priorOf(kind, false, time.Time{}, built))
+		err := each(fieldType, kind, func(id index.IndexInternalID) {
+			n := id.Value()
+			if n >= maxPriorTable {
+				return
+			}
+			for uint64(len(t)) <= n {
+				t = append(t, 0)
+			}
+			t[n] = pr
+			if kind == KindNews || kind == KindCampaign {
+				dated = append(dated, slices.Clone(id))
+			}
+		})
+		if err != nil {
+			return nil, fmt.Errorf("priors: %w", err)
+		}
+	}
+	err = each(fieldCurrent, "no", func(id index.IndexInternalID) {
+		if n := id.Value(); n < uint64(len(t)) {
+			t[n] *= priorNotCurrent
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("priors: %w", err)
+	}
+	var v priorVisitor
+	for _, id := range dated {
+		pr, err := v.prior(r, id, built)
+		if err != nil {
+			return nil, fmt.Errorf("priors: %w", err)
+		}
+		t[id.Value()] = float32(pr)
+	}
+	return t, nil
+}
+
+// priorVisitor computes a document's prior from its doc values.
+type priorVisitor struct {
+	dv           index.DocValueReader
+	typ, current []byte
+	date         int64
+	hasDate      bool
+}
+
+func (v *priorVisitor) prior(r index.IndexReader, id index.IndexInternalID, built time.Time) (float64, error) {
+	if v.dv == nil {
+		dv, err := r.DocValueReader([]string{fieldType, fieldCurrent, fieldDate})
+		if err != nil {
+			return 0, fmt.Errorf("doc values: %w", err)
+		}
+		v.dv = dv
+	}
+	v.typ, v.current, v.hasDate = nil, nil, false
+	if err := v.dv.VisitDocValues(id, v.visit); err != nil {
+		return 0, err
+	}
+	var date time.Time
+	if v.hasDate {
+		date = time.Unix(0, v.date)
+	}
+	return priorOf(string(v.typ), string(v.current) == "no", date, built), nil
+}
+
+func (v *priorVisitor) visit(field string, term []byte) {
+	switch field {
+	case fieldType:
+		v.typ = term
+	case fieldCurrent:
+		v.current = term
+	case fieldDate:
+		if valid, shift := numeric.ValidPrefixCodedTermBytes(term); valid && shift == 0 {
+			if n, err := numeric.PrefixCoded(term).Int64(); err == nil {
+				v.date, v.hasDate = n, true
+			}
+		}
+	}
+}

@@ -1,0 +1,187 @@
+package indexer_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pufa-gov/pufa/indexer"
+	"github.com/pufa-gov/pufa/internal/lawimport"
+)
+
+// corpusDir returns ../shared/corpus/laws next to the repository root, or
+// skips when it is absent (and fails when CI=true).
+func corpusDir(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(repoRoot(t), "..", "shared", "corpus", "laws")
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("law corpus missing: %v", err)
+		}
+		t.Skipf("law corpus not present at %s", dir)
+	}
+	return dir
+}
+
+// corpusSite builds the site from the default content with every law of
+// the corpus imported, as `pufa import laws ../shared/corpus/laws` would,
+// and returns the release directory.
+func corpusSite(b *testing.B) string {
+	b.Helper()
+	corpus := corpusDir(b)
+	root := repoRoot(b)
+	content := filepath.Join(b.TempDir(), "content")
+	if err := os.CopyFS(content, os.DirFS(filepath.Join(root, "content"))); err != nil {
+		b.Fatal(err)
+	}
+	overrides, err := lawimport.LoadOverrides(filepath.Join(root, lawimport.OverridesFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	rep, err := lawimport.Import(lawimport.Options{
+		Into: filepath.Join(content, "laws"), Sources: []string{corpus}, Overrides: overrides,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if rep.Failed() {
+		b.Fatalf("import: %v", rep.Errors)
+	}
+	b.Logf("imported %d law pages in %v", len(rep.Pages), time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	dir := buildSite(b, content)
+	b.Logf("built the site in %v", time.Since(start).Round(time.Millisecond))
+	return dir
+}
+
+// latencies records the duration of each search.
+type latencies struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (l *latencies) add(d time.Duration) {
+	l.mu.Lock()
+	l.d = append(l.d, d)
+	l.mu.Unlock()
+}
+
+func (l *latencies) report(b *testing.B) {
+	slices.Sort(l.d)
+	at := func(p float64) float64 {
+		if len(l.d) == 0 {
+			return 0
+		}
+		return float64(l.d[min(len(l.d)-1, int(p*float64(len(l.d))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(at(0.50), "p50-ms")
+	b.ReportMetric(at(0.99), "p99-ms")
+}
+
+// BenchmarkSearchCorpus measures search latency over an index of the whole
+// law corpus (about 1,100 laws) and the default content: the judged
+// queries of testdata/relevance.yaml plus the most expensive query a
+// resident can send, one after another and from 16 searchers at once.
+// It reports the median and 99th-percentile latency of single searches.
+//
+//	go test ./indexer -run '^$' -bench SearchCorpus -benchtime 400x
+func BenchmarkSearchCorpus(b *testing.B) {
+	dir := corpusSite(b)
+	ix, err := indexer.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	b.Logf("%d documents", ix.Docs())
+	judged := loadJudged(b)
+	// The judged queries were written for the default content; over the
+	// whole library other laws answer some of them as well (农村五保供养
+	// 工作条例 for 五保户), so these figures understate the ranking.
+	for _, a := range indexer.Analyses {
+		b.Log(evaluate(b, ix, judged, a+" (whole library)", a, false))
+	}
+	var queries []string
+	for _, j := range judged {
+		queries = append(queries, j.Q)
+	}
+	queries = append(queries, expensiveQuery())
+	search := func(i int) error {
+		_, err := ix.Search(context.Background(), indexer.Query{Text: queries[i%len(queries)]})
+		return err
+	}
+	// Warm up: every query once.
+	for i := range queries {
+		if err := search(i); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("serial", func(b *testing.B) {
+		var l latencies
+		for i := 0; b.Loop(); i++ {
+			start := time.Now()
+			if err := search(i); err != nil {
+				b.Fatal(err)
+			}
+			l.add(time.Since(start))
+		}
+		l.report(b)
+	})
+	b.Run("concurrent-16", func(b *testing.B) {
+		var l latencies
+		var mu sync.Mutex
+		next := 0
+		b.SetParallelism(max(1, 16/max(1, runtime.GOMAXPROCS(0))))
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				start := time.Now()
+				if err := search(i); err != nil {
+					b.Error(err)
+					return
+				}
+				l.add(time.Since(start))
+			}
+		})
+		l.report(b)
+	})
+	b.Run("expensive", func(b *testing.B) {
+		var l latencies
+		q := indexer.Query{Text: expensiveQuery(), Size: indexer.MaxSize}
+		for b.Loop() {
+			start := time.Now()
+			if _, err := ix.Search(context.Background(), q); err != nil {
+				b.Fatal(err)
+			}
+			l.add(time.Since(start))
+		}
+		l.report(b)
+	})
+}
+
+// BenchmarkSearchDefault measures a search over the default content.
+func BenchmarkSearchDefault(b *testing.B) {
+	ix, err := indexer.Open(buildSite(b, ""))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	for _, q := range []string{"打印遗嘱", "民法典", "婚", "养老机构 消防"} {
+		b.Run(q, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ix.Search(context.Background(), indexer.Query{Text: q}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
