@@ -102,6 +102,12 @@ func Open(dir string) (*Index, error) {
 	if err := useDict(root); err != nil {
 		return nil, fmt.Errorf("open index: %w", err)
 	}
+	// Load the segmenter now: an opened index is ready to answer, and the
+	// first reader's search does not pay the dictionary load (seconds)
+	// against its timeout.
+	if _, err := zh.Preload(); err != nil {
+		return nil, fmt.Errorf("open index: %w", err)
+	}
 	bi, err := bleve.OpenUsing(filepath.Join(root, bleveDir), map[string]any{"read_only": true})
 	if err != nil {
 		return nil, fmt.Errorf("open index: %w", err)

@@ -67,6 +67,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := bytes.Replace(page, []byte(resultsMarker), body.Bytes(), 1)
 	out = returnHere(out, s.opts.BasePath, r)
+	out = echoQuery(out, r.URL.Query().Get("q"))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -187,4 +188,20 @@ func returnHere(page []byte, base string, r *http.Request) []byte {
 	built := escapeHex.ReplaceAllStringFunc(url.QueryEscape(base+"search/"), strings.ToLower)
 	here := url.QueryEscape(base + "search/?" + r.URL.RawQuery)
 	return bytes.ReplaceAll(page, []byte("return="+built+`"`), []byte("return="+html.EscapeString(here)+`"`))
+}
+
+// echoQuery shows the query in the page's search box and in its <title>,
+// so the page reads well without JavaScript, in screen readers and in the
+// browser's history. The query is escaped; an over-long one is cut.
+func echoQuery(page []byte, q string) []byte {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return page
+	}
+	if r := []rune(q); len(r) > 64 {
+		q = string(r[:64]) + "…"
+	}
+	esc := html.EscapeString(q)
+	page = bytes.Replace(page, []byte(`id="pf-search-q"`), []byte(`id="pf-search-q" value="`+esc+`"`), 1)
+	return bytes.Replace(page, []byte("<title>"), []byte("<title>“"+esc+"”的搜索结果 - "), 1)
 }

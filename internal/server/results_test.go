@@ -54,3 +54,19 @@ func TestRenderResults(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchPageEchoesQueryEscaped(t *testing.T) {
+	page := []byte(`<html><head><title>站内搜索 - 站点</title></head><body><input id="pf-search-q" name="q"></body></html>`)
+	got := string(echoQuery(page, `遗嘱"><script>`))
+	for _, want := range []string{
+		`<title>“遗嘱&#34;&gt;&lt;script&gt;”的搜索结果 - 站内搜索 - 站点</title>`,
+		`id="pf-search-q" value="遗嘱&#34;&gt;&lt;script&gt;"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("echoQuery = %s\nwant it to contain %s", got, want)
+		}
+	}
+	if string(echoQuery(page, "  ")) != string(page) {
+		t.Error("an empty query changed the page")
+	}
+}
