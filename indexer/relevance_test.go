@@ -277,7 +277,9 @@ func testDeadline(t *testing.T, ix *indexer.Index) {
 		_, err := ix.Search(ctx, q)
 		took := time.Since(start)
 		cancel()
-		if took > deadline+250*time.Millisecond {
+		// Generous slack: the machine may be loaded (or under -race); what
+		// matters is that the search stops well before running to its end.
+		if took > deadline+full/2+250*time.Millisecond {
 			t.Errorf("search with a %v deadline took %v", deadline, took)
 		}
 		if err != nil && !errors.Is(err, context.DeadlineExceeded) {

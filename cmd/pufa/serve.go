@@ -8,9 +8,11 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/pufa-gov/pufa/internal/gitsync"
 	"github.com/pufa-gov/pufa/internal/pipeline"
 	"github.com/pufa-gov/pufa/internal/release"
 	"github.com/pufa-gov/pufa/internal/server"
@@ -23,7 +25,7 @@ func init() { register(serveCmd{}) }
 
 func (serveCmd) Name() string { return "serve" }
 func (serveCmd) Usage() string {
-	return "serve [--content DIR] [--out DIR] [--addr HOST:PORT] [--watch]  build if needed, serve (default 127.0.0.1:8080)"
+	return "serve [--content DIR] [--out DIR] [--addr HOST:PORT] [--watch] [--pull INTERVAL] [--hook-secret-file FILE] [--log-format text|json]  build if needed, serve (default 127.0.0.1:8080)"
 }
 
 func (c serveCmd) Run(ctx context.Context, env *Env, args []string) error {
@@ -32,6 +34,10 @@ func (c serveCmd) Run(ctx context.Context, env *Env, args []string) error {
 	f.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `HOST:PORT`")
 	watch := fs.Bool("watch", false, "rebuild when content, site or theme files change")
+	pull := fs.Duration("pull", 0, "run git pull --ff-only in the content repository every `INTERVAL` (e.g. 5m) and rebuild when it brings commits")
+	pullTimeout := fs.Duration("pull-timeout", gitsync.DefaultTimeout, "give up a git pull after `DURATION`")
+	hookFile := fs.String("hook-secret-file", "", "accept signed push notifications at POST /hooks/git, verified with the secret in `FILE` (or env PUFA_HOOK_SECRET)")
+	logFormat := fs.String("log-format", "text", "log as `text` or json")
 	origins := fs.String("cors-origins", "", "comma-separated `ORIGINS` allowed to call /api/search from browsers")
 	rateLimit := fs.Int("rate-limit", 0, "searches a second allowed per client (`N`; 0 = no limit)")
 	proxies := fs.String("trusted-proxies", "", "comma-separated `CIDRS` of reverse proxies whose X-Forwarded-For is trusted")
@@ -45,7 +51,18 @@ func (c serveCmd) Run(ctx context.Context, env *Env, args []string) error {
 	if len(rest) > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, rest[0])
 	}
-	logger := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	var logger *slog.Logger
+	switch *logFormat {
+	case "text":
+		logger = slog.New(slog.NewTextHandler(env.Stderr, nil))
+	case "json":
+		logger = slog.New(slog.NewJSONHandler(env.Stderr, nil))
+	default:
+		return fmt.Errorf("%w: --log-format must be text or json, not %q", errUsage, *logFormat)
+	}
+	if *pull < 0 || *pull > 0 && *pull < 10*time.Second {
+		return fmt.Errorf("%w: --pull must be at least 10s", errUsage)
+	}
 	opts := f.options(env, progressWriter(env.Stderr))
 	basePath := "/"
 	if f.baseURL != "" {
@@ -58,52 +75,88 @@ func (c serveCmd) Run(ctx context.Context, env *Env, args []string) error {
 			basePath = "/"
 		}
 	}
-
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	if opts.BaseURL == "" {
-		opts.BaseURL = "http://" + ln.Addr().String() + "/"
-	}
 	var trusted []netip.Prefix
 	for _, p := range splitList(*proxies) {
 		pfx, err := netip.ParsePrefix(p)
 		if err != nil {
-			ln.Close()
 			return fmt.Errorf("%w: --trusted-proxies: %v", errUsage, err)
 		}
 		trusted = append(trusted, pfx)
 	}
 	if *rateLimit < 0 {
-		ln.Close()
 		return fmt.Errorf("%w: --rate-limit must not be negative", errUsage)
 	}
-	srv := server.New(server.Options{
+	hookFilePath := *hookFile
+	if hookFilePath != "" && !filepath.IsAbs(hookFilePath) {
+		hookFilePath = filepath.Join(env.Dir, hookFilePath)
+	}
+	secret, err := gitsync.LoadSecret(hookFilePath, "PUFA_HOOK_SECRET")
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close()
+	if opts.BaseURL == "" {
+		opts.BaseURL = "http://" + ln.Addr().String() + "/"
+	}
+	sopts := server.Options{
 		BasePath: basePath, AllowedOrigins: splitList(*origins), Logger: logger,
 		RateLimit: *rateLimit, TrustedProxies: trusted, FrameAncestors: splitList(*frames),
 		HSTS: *hsts, AccessLog: *accessLog,
-	})
-	out := release.Out{Root: opts.Out}
-	if err := out.Clean(); err != nil {
-		ln.Close()
-		return err
 	}
-	_, dir, err := out.Current()
-	if errors.Is(err, release.ErrNoRelease) || *watch {
-		logger.Info("building site", "out", opts.Out)
-		res, err := pipeline.Run(ctx, opts)
+	// The hook asks the publisher for a pull, and the publisher swaps
+	// releases into the server: the rebuilder comes first.
+	var pub *publisher
+	var rb *rebuilder
+	if secret != nil {
+		rb = newRebuilder(nil)
+		hook, err := gitsync.NewHook(secret, rb.Pull)
 		if err != nil {
-			ln.Close()
 			return err
 		}
-		dir = res.Dir
+		sopts.GitHook = hook
+	}
+	srv := server.New(sopts)
+	if *watch || *pull > 0 || secret != nil {
+		pub = newPublisher(opts, srv, logger, rb)
+		pub.pullTimeout = *pullTimeout
+	}
+	out := release.Out{Root: opts.Out}
+	if err := out.Clean(); err != nil {
+		return err
+	}
+	var w *watcher
+	if *watch {
+		// Before the first build: an edit made while it runs is seen.
+		w = newWatcher(opts)
+	}
+	_, dir, skipped, err := out.Servable()
+	for _, e := range skipped {
+		logger.Warn("release skipped", "err", e)
+	}
+	if errors.Is(err, release.ErrNoRelease) || *watch {
+		logger.Info("building site", "out", opts.Out)
+		start := time.Now()
+		res, err := pipeline.Run(ctx, opts)
+		srv.Metrics().ObserveBuild(err == nil, withTotal(stageTimes(res), time.Since(start)))
+		if err != nil {
+			if dir == "" {
+				return err
+			}
+			// Serve what is there and say why it is not new.
+			logger.Error("build failed; serving the last good release", "err", err)
+			srv.SetFailure(failureOf(err, time.Now()))
+		} else {
+			dir = res.Dir
+		}
 	} else if err != nil {
-		ln.Close()
 		return err
 	}
 	if err := srv.Load(dir); err != nil {
-		ln.Close()
 		return err
 	}
 	hs := srv.HTTPServer(*addr)
@@ -111,13 +164,26 @@ func (c serveCmd) Run(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "serving release %s at http://%s%s\n", info.ID, ln.Addr(), basePath)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	if *watch {
-		go watchLoop(ctx, opts, srv, logger)
+	loopCtx, stopLoop := context.WithCancel(ctx)
+	defer stopLoop()
+	var loopDone <-chan struct{}
+	if pub != nil {
+		loopDone = pub.run(loopCtx, w, *pull, dir, info.Built)
 	}
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	stopLoop()
+	if loopDone != nil {
+		// A build under way must not swap a release into a server that
+		// is shutting down.
+		select {
+		case <-loopDone:
+		case <-time.After(30 * time.Second):
+			logger.Warn("a build was still running at shutdown")
+		}
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -125,32 +191,12 @@ func (c serveCmd) Run(ctx context.Context, env *Env, args []string) error {
 	return srv.Shutdown(sctx, hs)
 }
 
-// watchLoop rebuilds when watched files change and swaps the new release
-// in; a failed rebuild keeps the last good release and is reported by
-// /healthz.
-func watchLoop(ctx context.Context, opts pipeline.Options, srv *server.Server, logger *slog.Logger) {
-	w := newWatcher(opts)
-	for {
-		if !w.wait(ctx) {
-			return
-		}
-		res, err := pipeline.Run(ctx, opts)
-		srv.Metrics().ObserveBuild(err == nil, stageTimes(res))
-		if err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			logger.Error("rebuild failed", "err", err)
-			srv.SetFailure(&server.Failure{Time: time.Now(), Message: err.Error()})
-			continue
-		}
-		if err := srv.Load(res.Dir); err != nil {
-			logger.Error("load release", "err", err)
-			srv.SetFailure(&server.Failure{Time: time.Now(), Message: err.Error()})
-			continue
-		}
-		logger.Info("rebuilt", "release", res.Release.ID)
+func withTotal(m map[string]time.Duration, total time.Duration) map[string]time.Duration {
+	if m == nil {
+		m = map[string]time.Duration{}
 	}
+	m["total"] = total
+	return m
 }
 
 // splitList splits a comma-separated flag value, dropping empty items.

@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -80,11 +81,13 @@ func stopBrowser() {
 	}
 }
 
-// tab opens a new tab for one check; it closes with the test.
+// tab opens a new tab for one check, with a fresh cookie jar; it closes
+// with the test.
 func tab(t *testing.T) context.Context {
 	t.Helper()
 	b := browser(t)
-	tabCtx, cancelTab := chromedp.NewContext(b)
+	// A browser context of its own: no cookies from other tests.
+	tabCtx, cancelTab := chromedp.NewContext(b, chromedp.WithNewBrowserContext())
 	ctx, cancel := context.WithTimeout(tabCtx, 2*time.Minute)
 	t.Cleanup(func() { cancel(); cancelTab() })
 	return ctx
@@ -202,15 +205,21 @@ func runAxe(ctx context.Context, src string) ([]axeViolation, error) {
 	return v, nil
 }
 
-// TestAxe runs axe-core over one page of every type, on a phone and a
-// desktop, in normal and high-contrast mode: zero violations allowed.
+// TestAxe runs axe-core over one page of every type, built or produced by
+// the server (search results, errors, the portal fragment), on a phone and
+// a desktop, in normal and high-contrast mode: zero violations allowed.
 func TestAxe(t *testing.T) {
 	s := getSite(t)
 	src := axeScript(t)
 	browser(t)
-	for _, p := range s.samples(t) {
+	for _, p := range s.sweep(t) {
 		for _, width := range []int64{360, 1280} {
 			for _, class := range []string{"", "pf-contrast"} {
+				if class != "" && p.kind == "embed" {
+					// The portal's page has its own styles, not the
+					// site's high-contrast mode.
+					continue
+				}
 				name := fmt.Sprintf("%s/%d", p.kind, width)
 				if class != "" {
 					name += "/" + class
@@ -236,28 +245,54 @@ func TestAxe(t *testing.T) {
 	}
 }
 
-// TestAxeFindsViolations runs the same sweep over a page with known faults,
-// so that a sweep that silently checks nothing cannot pass.
+// TestAxeFindsViolations runs the same sweep over pages with known
+// faults, so that a sweep that silently checks nothing cannot pass: a page
+// of its own, and a results page of the server (under the server's
+// Content-Security-Policy) with faults added.
 func TestAxeFindsViolations(t *testing.T) {
 	src := axeScript(t)
-	ctx := tab(t)
-	page := "data:text/html;charset=utf-8," + url.PathEscape(`<!DOCTYPE html><html><head><title>x</title></head>`+
+	s := getSite(t)
+	faulty := "data:text/html;charset=utf-8," + url.PathEscape(`<!DOCTYPE html><html><head><title>x</title></head>`+
 		`<body><main><img src="a.png"><input type="text"></main></body></html>`)
-	if err := open(ctx, page, 1280, ""); err != nil {
-		t.Fatal(err)
+	// Styles set through the CSS object model are allowed by the policy.
+	const addFaults = `(() => {
+  const m = document.querySelector("main");
+  m.insertAdjacentHTML("beforeend", '<img src="a.png"><input type="text"><p class="pf-test-faint">浅色文字</p>');
+  const p = m.querySelector(".pf-test-faint"); p.style.color = "#ccc"; p.style.background = "#fff";
+  document.documentElement.removeAttribute("lang");
+})()`
+	tests := []struct {
+		name, url, inject string
+		want              []string
+	}{
+		{"data", faulty, "", []string{"html-has-lang", "image-alt", "label"}},
+		{"served", s.searchURL(manyQuery), addFaults, []string{"html-has-lang", "image-alt", "label", "color-contrast"}},
 	}
-	vs, err := runAxe(ctx, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]bool{}
-	for _, v := range vs {
-		got[v.ID] = true
-	}
-	for _, id := range []string{"html-has-lang", "image-alt", "label"} {
-		if !got[id] {
-			t.Errorf("axe did not report %s; got %v", id, vs)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := tab(t)
+			if err := open(ctx, tt.url, 1280, ""); err != nil {
+				t.Fatal(err)
+			}
+			if tt.inject != "" {
+				if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](tt.inject)); err != nil {
+					t.Fatalf("add faults: %v", err)
+				}
+			}
+			vs, err := runAxe(ctx, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]bool{}
+			for _, v := range vs {
+				got[v.ID] = true
+			}
+			for _, id := range tt.want {
+				if !got[id] {
+					t.Errorf("axe did not report %s; got %v", id, vs)
+				}
+			}
+		})
 	}
 }
 
@@ -336,18 +371,23 @@ func TestKeyboardReachesSearch(t *testing.T) {
 }
 
 // TestWithoutJavaScript loads every page type with scripts disabled: the
-// main content is there and visible, and the read-aloud button (which needs
-// a script) stays hidden.
+// main content is there and visible, the server's pages show what they are
+// for (results, the message that nothing was found, the error), and the
+// read-aloud button (which needs a script) stays hidden.
 func TestWithoutJavaScript(t *testing.T) {
 	s := getSite(t)
 	browser(t)
-	for _, p := range s.samples(t) {
+	for _, p := range s.sweep(t) {
 		t.Run(p.kind, func(t *testing.T) {
 			ctx := tab(t)
-			if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
-				t.Fatalf("disable scripts: %v", err)
+			if err := disableScripts(ctx); err != nil {
+				t.Fatal(err)
 			}
 			if err := open(ctx, p.url, 360, ""); err != nil {
+				t.Fatal(err)
+			}
+			want, err := json.Marshal(p.want)
+			if err != nil {
 				t.Fatal(err)
 			}
 			// DevTools evaluation still runs with page scripts disabled.
@@ -356,17 +396,22 @@ func TestWithoutJavaScript(t *testing.T) {
 				MainHeight int  `json:"mainHeight"`
 				H1Visible  bool `json:"h1Visible"`
 				ReadShown  bool `json:"readShown"`
+				Wanted     int  `json:"wanted"` // visible elements matching p.want
 			}
-			st, err := chromedp.Run(ctx, chromedp.Evaluate[state](`(() => {
+			st, err := chromedp.Run(ctx, chromedp.Evaluate[state](`((want) => {
   const m = document.querySelector("main"), h = document.querySelector("h1"), r = document.querySelector("[data-pf-read-wrap]");
+  const wanted = want ? [...document.querySelectorAll(want)].filter(e => e.getBoundingClientRect().height > 0).length : 0;
   return {mainText: m ? m.innerText.trim().length : 0, mainHeight: m ? Math.round(m.getBoundingClientRect().height) : 0,
-    h1Visible: !!h && h.getBoundingClientRect().height > 0, readShown: !!r && !r.hidden};
-})()`))
+    h1Visible: !!h && h.getBoundingClientRect().height > 0, readShown: !!r && !r.hidden, wanted};
+})(`+string(want)+`)`))
 			if err != nil {
 				t.Fatalf("inspect page: %v", err)
 			}
 			if st.MainText < 2 || st.MainHeight < 20 || !st.H1Visible {
 				t.Errorf("%s without JavaScript: main text %d chars, height %dpx, h1 visible %v", p.url, st.MainText, st.MainHeight, st.H1Visible)
+			}
+			if p.want != "" && st.Wanted == 0 {
+				t.Errorf("%s without JavaScript shows no %s", p.url, p.want)
 			}
 			if st.ReadShown {
 				t.Errorf("%s without JavaScript shows the read-aloud button", p.url)
@@ -378,13 +423,25 @@ func TestWithoutJavaScript(t *testing.T) {
 	}
 }
 
+// disableScripts turns the page's JavaScript off in the tab, as for a
+// reader who has it off; DevTools evaluation still works.
+func disableScripts(ctx context.Context) error {
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		return fmt.Errorf("disable scripts: %w", err)
+	}
+	return nil
+}
+
 // TestReflow loads every page type at 320 CSS pixels, in normal and large
 // type: nothing may scroll sideways.
 func TestReflow(t *testing.T) {
 	s := getSite(t)
 	browser(t)
-	for _, p := range s.samples(t) {
+	for _, p := range s.sweep(t) {
 		for _, class := range []string{"", "pf-large"} {
+			if class != "" && p.kind == "embed" {
+				continue // the portal's styles, not the site's large type
+			}
 			name := p.kind
 			if class != "" {
 				name += "/" + class

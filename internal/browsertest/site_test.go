@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,7 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pufa-gov/pufa/internal/hugorun"
+	"github.com/pufa-gov/pufa/internal/pipeline"
+	"github.com/pufa-gov/pufa/internal/server"
 )
 
 // basePath is the path prefix the site is built and served under, as when
@@ -26,22 +26,31 @@ import (
 // it, so a hard-coded "/" in the theme shows up as a broken link or style.
 const basePath = "/pufa/"
 
-// builtSite is the site built once for all tests of the package.
+// builtSite is the release built once for all tests of the package, and
+// the server that serves it.
 type builtSite struct {
 	root   string // repository root
-	public string // Hugo's output directory
+	public string // the release's web root
+	origin string // http://127.0.0.1:PORT
 	base   string // http://127.0.0.1:PORT/pufa/
 	pages  []page // every HTML file, sorted by path
-	srv    *httptest.Server
+	server *server.Server
+	http   *http.Server
+	served chan error
 	tmp    string
 }
 
-// page is one HTML file of the build.
+// page is one page the tests look at: an HTML file of the build, or a
+// page only the server produces (then file is empty).
 type page struct {
-	file string // path relative to the output directory, slash-separated
+	file string // path relative to the web root, slash-separated
 	url  string // absolute URL on the test server
 	kind string // page type, from the body classes (see pageType); "" for redirects
 	size int64
+	// For server pages: the HTTP status the server must answer, and a CSS
+	// selector of what must be on the page and visible.
+	status int
+	want   string
 }
 
 var (
@@ -54,8 +63,7 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	stopBrowser()
 	if site != nil {
-		site.srv.Close()
-		os.RemoveAll(site.tmp)
+		site.close()
 	}
 	os.Exit(code)
 }
@@ -70,6 +78,9 @@ func getSite(t *testing.T) *builtSite {
 	return site
 }
 
+// buildSite builds a release with the real build (content check, Hugo,
+// index, feeds, verification) and serves it with the real server, the way
+// it runs in production.
 func buildSite() (*builtSite, error) {
 	root, err := repoRoot()
 	if err != nil {
@@ -79,37 +90,54 @@ func buildSite() (*builtSite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("temp dir: %w", err)
 	}
-	s := &builtSite{root: root, tmp: tmp, public: filepath.Join(tmp, "public")}
+	s := &builtSite{root: root, tmp: tmp}
 	// The base URL must name the port, so listen before building.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("listen: %w", err)
 	}
-	s.base = "http://" + ln.Addr().String() + basePath
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	s.origin = "http://" + ln.Addr().String()
+	s.base = s.origin + basePath
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	siteDir := filepath.Join(root, "site")
 	if d := os.Getenv("PUFA_SITE"); d != "" {
 		siteDir = d
 	}
-	if err := hugorun.Build(ctx, hugorun.Options{Site: siteDir, Dest: s.public, BaseURL: s.base}); err != nil {
+	res, err := pipeline.Run(ctx, pipeline.Options{Site: siteDir, Out: filepath.Join(tmp, "out"), BaseURL: s.base})
+	if err != nil {
 		ln.Close()
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("build %s: %w", siteDir, err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle(basePath, http.StripPrefix(strings.TrimSuffix(basePath, "/"), http.FileServer(http.Dir(s.public))))
-	s.srv = httptest.NewUnstartedServer(mux)
-	s.srv.Listener.Close()
-	s.srv.Listener = ln
-	s.srv.Start()
-	if s.pages, err = listPages(s.public, s.base); err != nil {
-		s.srv.Close()
+	s.public = filepath.Join(res.Dir, "public")
+	s.server = server.New(server.Options{BasePath: basePath})
+	if err := s.server.Load(res.Dir); err != nil {
+		ln.Close()
 		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("load release %s: %w", res.Dir, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle(basePath, s.server.Handler())
+	mux.HandleFunc("GET "+portalPath+"{$}", s.portal)
+	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	s.served = make(chan error, 1)
+	go func() { s.served <- s.http.Serve(ln) }()
+	if s.pages, err = listPages(s.public, s.base); err != nil {
+		s.close()
 		return nil, err
 	}
 	return s, nil
+}
+
+func (s *builtSite) close() {
+	s.http.Close()
+	if err := <-s.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(os.Stderr, "test server: %v\n", err)
+	}
+	s.server.Close()
+	os.RemoveAll(s.tmp)
 }
 
 // repoRoot walks up from the working directory to the folder with go.mod.

@@ -17,10 +17,12 @@ package release
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -34,6 +36,9 @@ const (
 	stagePrefix = ".stage-"
 	readyFile   = "READY"
 	infoFile    = "release.json"
+	// ManifestFile is the name of the manifest inside a release; its
+	// SHA-256 is recorded in release.json.
+	ManifestFile = "manifest.json"
 	// Keep is the number of releases kept, the current one included.
 	Keep = 3
 )
@@ -197,9 +202,17 @@ func ReadInfo(dir string) (Info, error) {
 	return info, nil
 }
 
-// Clean removes stages left by interrupted builds and releases that never
-// became READY. Call it at start-up, before building.
+// Clean removes stages left by interrupted builds, releases that never
+// became READY and links left half-made by an interrupted switch. Call it
+// at start-up, before building.
 func (o Out) Clean() error {
+	if tops, err := os.ReadDir(o.Root); err == nil {
+		for _, e := range tops {
+			if strings.HasPrefix(e.Name(), ".current-") {
+				os.Remove(filepath.Join(o.Root, e.Name()))
+			}
+		}
+	}
 	entries, err := os.ReadDir(filepath.Join(o.Root, releasesDir))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -265,4 +278,101 @@ func syncDir(dir string) {
 		d.Sync()
 		d.Close()
 	}
+}
+
+// ErrCorrupt means a release is marked READY but does not verify: its
+// manifest does not match the checksum recorded when it was built, or a
+// part of it is missing.
+var ErrCorrupt = errors.New("release does not verify")
+
+// Verify checks a release directory before it is served: it is READY,
+// release.json reads, the manifest's SHA-256 is the one recorded at build
+// time, and the web root and the index are there. Errors wrap ErrCorrupt
+// when the release is READY but damaged.
+func Verify(dir string) (Info, error) {
+	info, err := ReadInfo(dir)
+	if err != nil {
+		return Info{}, err
+	}
+	name := filepath.Base(dir)
+	if info.ID != "" && info.ID != name {
+		return Info{}, fmt.Errorf("release %s: release.json names %s: %w", name, info.ID, ErrCorrupt)
+	}
+	if info.Manifest == "" {
+		return Info{}, fmt.Errorf("release %s: release.json records no manifest checksum: %w", name, ErrCorrupt)
+	}
+	sum, err := FileSHA256(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return Info{}, fmt.Errorf("release %s: %w: %w", name, ErrCorrupt, err)
+	}
+	if sum != info.Manifest {
+		return Info{}, fmt.Errorf("release %s: manifest checksum %.12s…, recorded %.12s…: %w", name, sum, info.Manifest, ErrCorrupt)
+	}
+	for _, sub := range []string{"public", "index"} {
+		fi, err := os.Stat(filepath.Join(dir, sub))
+		if err != nil || !fi.IsDir() {
+			return Info{}, fmt.Errorf("release %s: no %s/ directory: %w", name, sub, ErrCorrupt)
+		}
+	}
+	return info, nil
+}
+
+// Servable returns the release to serve: the current one when it
+// verifies, otherwise the newest ready release that does, to which
+// current is then switched back. skipped lists the releases passed over
+// and why. It returns ErrNoRelease when none verifies.
+func (o Out) Servable() (info Info, dir string, skipped []error, err error) {
+	target, lerr := os.Readlink(filepath.Join(o.Root, currentLink))
+	cur := ""
+	if lerr == nil {
+		cur = filepath.Join(o.Root, target)
+		if info, err := Verify(cur); err == nil {
+			return info, cur, nil, nil
+		} else {
+			skipped = append(skipped, err)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(o.Root, releasesDir))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return Info{}, "", skipped, fmt.Errorf("release: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), stagePrefix) {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(names)))
+	for _, n := range names {
+		p := filepath.Join(o.Root, releasesDir, n)
+		if filepath.Clean(p) == filepath.Clean(cur) {
+			continue
+		}
+		info, err := Verify(p)
+		if err != nil {
+			skipped = append(skipped, err)
+			continue
+		}
+		// Point current back at a release that verifies; a read-only OUT
+		// (a replica) still serves it.
+		if err := o.point(n); err != nil {
+			skipped = append(skipped, err)
+		}
+		return info, p, skipped, nil
+	}
+	return Info{}, "", skipped, ErrNoRelease
+}
+
+// FileSHA256 returns the hex SHA-256 of a file's contents.
+func FileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"os"
 	"path"
 	"runtime/debug"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/pufa-gov/pufa/indexer"
+	"github.com/pufa-gov/pufa/internal/precompress"
 )
 
 // httpError is an error with a status and, for 400s, the parameter at fault.
@@ -46,6 +48,11 @@ func (s *Server) routes() {
 	handle("GET /prefs", s.page(s.prefs))
 	handle("GET /embed/{$}", s.page(s.embed(false)))
 	handle("GET /embed/index.json", s.api(s.embed(true)))
+	if s.opts.GitHook != nil {
+		// Verifying a signature is cheap, but reading bodies is not free:
+		// the per-client limit applies when configured.
+		handle("POST /hooks/git", s.limit(s.opts.GitHook))
+	}
 	handle("GET /", s.page(s.static))
 	s.mux = m
 }
@@ -141,7 +148,12 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusServiceUnavailable, body)
 		return nil
 	}
+	// Still serving, but the newest content is not online: monitors
+	// should see the difference.
 	body["status"] = "ok"
+	if body["lastFailure"] != nil {
+		body["status"] = "degraded"
+	}
 	body["release"] = info.ID
 	body["built"] = info.Built
 	body["docs"] = info.Docs
@@ -177,6 +189,9 @@ func queryOf(r *http.Request) (indexer.Query, error) {
 	for name, vals := range v {
 		switch name {
 		case "q", "page", "size", "sort":
+			continue
+		case "":
+			// A stray "=x" or "&&": nothing was asked for.
 			continue
 		case "type", "category", "department", "audience", "method":
 			if vals[0] != "" {
@@ -308,11 +323,18 @@ func safeReturn(ret, base string) string {
 	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, base) {
 		return base
 	}
-	return u.RequestURI()
+	// Re-encoding can undo an escape: "/%2F%20" decodes to "// " and
+	// comes back as "//%20", which a browser reads as another host.
+	// Check what is actually sent.
+	out := u.RequestURI()
+	if !strings.HasPrefix(out, base) || strings.HasPrefix(out, "//") || strings.ContainsAny(out, "\\\r\n\t") {
+		return base
+	}
+	return out
 }
 
-// applyPrefs adds the reader's display classes to the <html> element.
-func applyPrefs(page []byte, r *http.Request) []byte {
+// prefClasses returns the display classes the reader's cookies ask for.
+func prefClasses(r *http.Request) []string {
 	var classes []string
 	if c, err := r.Cookie(cookieSize); err == nil && c.Value == "large" {
 		classes = append(classes, "pf-large")
@@ -320,6 +342,12 @@ func applyPrefs(page []byte, r *http.Request) []byte {
 	if c, err := r.Cookie(cookieContrast); err == nil && c.Value == "high" {
 		classes = append(classes, "pf-contrast")
 	}
+	return classes
+}
+
+// applyPrefs adds the reader's display classes to the <html> element.
+func applyPrefs(page []byte, r *http.Request) []byte {
+	classes := prefClasses(r)
 	if len(classes) == 0 {
 		return page
 	}
@@ -349,7 +377,9 @@ func applyPrefs(page []byte, r *http.Request) []byte {
 
 // static serves a file from the release's web root. Names are resolved
 // inside an os.Root, so neither ".." nor a symlink can leave it; dotfiles
-// and directories without index.html are not served.
+// and directories without index.html are not served: every miss is a 404.
+// Text files are answered from their precompressed .gz copy when the
+// client accepts gzip.
 func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	name := path.Clean("/" + r.URL.Path)
 	for _, seg := range strings.Split(name, "/") {
@@ -366,51 +396,117 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	if name == "" {
 		name = "."
 	}
-	f, err := l.root.Open(name)
-	if err != nil {
-		return errNotFound
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return errNotFound
-	}
-	if fi.IsDir() {
+	f, fi, err := openRegular(l.root, name)
+	if errors.Is(err, errIsDir) {
+		index := path.Join(name, "index.html")
+		if f, fi, err = openRegular(l.root, index); err != nil {
+			return errNotFound
+		}
 		if !strings.HasSuffix(r.URL.Path, "/") {
+			f.Close()
 			http.Redirect(w, r, path.Base(r.URL.Path)+"/", http.StatusMovedPermanently)
 			return nil
 		}
-		f.Close()
-		name = path.Join(name, "index.html")
-		if f, err = l.root.Open(name); err != nil {
-			return errNotFound
-		}
-		if fi, err = f.Stat(); err != nil || fi.IsDir() {
-			return errNotFound
-		}
-	}
-	if !fi.Mode().IsRegular() {
+		name = index
+	} else if err != nil {
 		return errNotFound
 	}
+	defer f.Close()
 	ctype := contentType(name)
-	w.Header().Set("Content-Type", ctype)
-	if strings.HasPrefix(ctype, "text/html") {
-		body, err := io.ReadAll(f)
-		if err != nil {
-			return err
+	hd := w.Header()
+	hd.Set("Content-Type", ctype)
+	isHTML := strings.HasPrefix(ctype, "text/html")
+	switch {
+	case isHTML:
+		hd.Set("Cache-Control", "no-cache")
+		hd.Add("Vary", "Cookie")
+	case isFingerprinted(name):
+		hd.Set("Cache-Control", "public, max-age=31536000, immutable")
+	default:
+		hd.Set("Cache-Control", "public, max-age=300")
+	}
+	var content io.ReadSeeker = f
+	size := fi.Size()
+	tag := ""
+	if isHTML {
+		if classes := prefClasses(r); len(classes) > 0 {
+			// Rewritten for this reader: served as is, never from the
+			// shared compressed copy.
+			body, err := io.ReadAll(f)
+			if err != nil {
+				return err
+			}
+			body = applyPrefs(body, r)
+			content, size, tag = bytes.NewReader(body), int64(len(body)), "-"+strings.Join(classes, "-")
 		}
-		w.Header().Set("Cache-Control", "no-cache")
-		w.Header().Add("Vary", "Cookie")
-		http.ServeContent(w, r, name, fi.ModTime(), bytes.NewReader(applyPrefs(body, r)))
-		return nil
 	}
-	if isFingerprinted(name) {
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		w.Header().Set("Cache-Control", "public, max-age=300")
+	if precompress.Compressible(name) {
+		hd.Add("Vary", "Accept-Encoding")
+		if tag == "" && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			if zf, zfi, err := openRegular(l.root, name+precompress.Suffix); err == nil {
+				defer zf.Close()
+				hd.Set("Content-Encoding", "gzip")
+				content, size, tag = zf, zfi.Size(), "-gz"
+			}
+		}
 	}
-	http.ServeContent(w, r, name, fi.ModTime(), f)
+	hd.Set("ETag", fmt.Sprintf(`"%x-%x%s"`, fi.ModTime().UnixNano(), size, tag))
+	http.ServeContent(w, r, name, fi.ModTime(), content)
 	return nil
+}
+
+var errIsDir = errors.New("is a directory")
+
+// openRegular opens name in root, answering errIsDir for a directory and
+// an error for anything but a regular file.
+func openRegular(root *os.Root, name string) (*os.File, os.FileInfo, error) {
+	f, err := root.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if fi.IsDir() {
+		f.Close()
+		return nil, nil, errIsDir
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, errNotFound
+	}
+	return f, fi, nil
+}
+
+// acceptsGzip reports whether an Accept-Encoding header value admits
+// gzip: listed (or x-gzip) with a non-zero quality, or covered by "*"
+// when gzip is not listed at all.
+func acceptsGzip(header string) bool {
+	star := false
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil {
+					f = 0
+				}
+				q = f
+			}
+		}
+		switch coding {
+		case "gzip", "x-gzip":
+			return q > 0
+		case "*":
+			star = q > 0
+		}
+	}
+	return star
 }
 
 func contentType(name string) string {
@@ -489,7 +585,12 @@ func (s *Server) recoverer(h http.Handler) http.Handler {
 					panic(v)
 				}
 				s.opts.Logger.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+				// Whatever the handler had set for its own body no
+				// longer applies; the security headers stay.
+				for _, k := range []string{"Content-Encoding", "ETag", "Last-Modified", "Cache-Control"} {
+					w.Header().Del(k)
+				}
+				s.errorPage(w, r, &httpError{status: http.StatusInternalServerError, msg: "服务器内部错误"})
 			}
 		}()
 		h.ServeHTTP(w, r)

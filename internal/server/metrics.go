@@ -19,6 +19,7 @@ type Metrics struct {
 	buildTime *prometheus.HistogramVec
 	docs      prometheus.Gauge
 	release   *prometheus.GaugeVec
+	lastOK    prometheus.Gauge
 }
 
 func newMetrics() *Metrics {
@@ -44,19 +45,26 @@ func newMetrics() *Metrics {
 		release: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "pufa_release_info", Help: "The served release (value 1, id as label).",
 		}, []string{"release"}),
+		lastOK: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "pufa_build_last_success_timestamp_seconds", Help: "When the last successful build finished (Unix time).",
+		}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.builds, m.buildTime, m.docs, m.release,
+	m.reg.MustRegister(m.requests, m.latency, m.builds, m.buildTime, m.docs, m.release, m.lastOK,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }
 
-// ObserveBuild records a build's outcome and per-stage durations.
+// ObserveBuild records a build's outcome and per-stage durations (by
+// convention the stage "total" is the whole build).
 func (m *Metrics) ObserveBuild(ok bool, stages map[string]time.Duration) {
 	outcome := "ok"
 	if !ok {
 		outcome = "failed"
 	}
 	m.builds.WithLabelValues(outcome).Inc()
+	if ok {
+		m.lastOK.SetToCurrentTime()
+	}
 	for stage, d := range stages {
 		m.buildTime.WithLabelValues(stage).Observe(d.Seconds())
 	}

@@ -46,6 +46,9 @@ type Options struct {
 	HSTS bool
 	// AccessLog writes a structured line per request.
 	AccessLog bool
+	// GitHook, when set, answers POST /hooks/git (a signed push
+	// notification from the content repository's host).
+	GitHook http.Handler
 }
 
 // Server serves the current release.
@@ -62,8 +65,10 @@ type Server struct {
 
 // Failure describes the last failed rebuild, reported by /healthz.
 type Failure struct {
-	Time    time.Time `json:"time"`
-	Message string    `json:"message"`
+	Time time.Time `json:"time"`
+	// File is the content or template file at fault, when known.
+	File    string `json:"file,omitempty"`
+	Message string `json:"message"`
 }
 
 // live is an opened release. Requests hold mu for reading while they use
@@ -108,16 +113,23 @@ func New(opts Options) *Server {
 	return s
 }
 
-// Load opens the release in dir and makes it the one served. The previous
-// release is closed once its in-flight requests finish.
+// Load opens the release in dir and makes it the one served, after it
+// verified (release.Verify, and the index holds the number of documents
+// recorded at build time). The previous release is closed once its
+// in-flight requests finish. A release that does not verify is refused and
+// the one being served stays.
 func (s *Server) Load(dir string) error {
-	info, err := release.ReadInfo(dir)
+	info, err := release.Verify(dir)
 	if err != nil {
 		return err
 	}
 	ix, err := indexer.Open(dir)
 	if err != nil {
 		return err
+	}
+	if n := ix.Docs(); n != info.Docs {
+		ix.Close()
+		return fmt.Errorf("release %s: index holds %d documents, release.json records %d: %w", info.ID, n, info.Docs, release.ErrCorrupt)
 	}
 	root, err := os.OpenRoot(filepath.Join(dir, "public"))
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pufa-gov/pufa/indexer"
+	"github.com/pufa-gov/pufa/internal/precompress"
 	"github.com/pufa-gov/pufa/internal/release"
 )
 
@@ -47,7 +48,8 @@ func fixtureRelease(t *testing.T) string {
 		indexer.Page{URL: "/campaigns/2026/zhucanri/", Permalink: "http://example.test/campaigns/2026/zhucanri/", Kind: "page", Section: "campaigns",
 			Title: "2026年全国助残日<无障碍>宣传", Date: &date, Params: indexer.Params{EventDate: "2026-05-17", Window: &indexer.Window{Start: "2026-05-10", End: "2026-05-17"}}},
 	)
-	if _, err := indexer.BuildIndex(context.Background(), m, stage.Path(), indexer.BuildOptions{}); err != nil {
+	stats, err := indexer.BuildIndex(context.Background(), m, stage.Path(), indexer.BuildOptions{})
+	if err != nil {
 		t.Fatal(err)
 	}
 	data, _ := json.Marshal(m)
@@ -61,8 +63,11 @@ func fixtureRelease(t *testing.T) string {
 		"search/index.html": `<!doctype html><html lang="zh-CN"><body><main><h1>站内搜索</h1><!--pufa:results--></main></body></html>`,
 		"css/style.0123456789abcdef0123456789abcdef.css": `body{}`,
 		".secret":              "secret",
+		".git/config":          "[remote \"origin\"]\n\turl = https://token@git.example/bureau/content.git\n",
 		"laws/index.html":      `<html lang="zh-CN"><h1>法规</h1></html>`,
 		"nolisting/readme.txt": "x",
+		"laws/big/index.html":  `<!doctype html><html lang="zh-CN"><body>` + strings.Repeat("<p>打印的遗嘱，应当有两个以上见证人在场见证。</p>", 60) + `</body></html>`,
+		"index.xml":            `<?xml version="1.0"?><rss><channel>` + strings.Repeat("<item><title>遗嘱</title></item>", 40) + `</channel></rss>`,
 	}
 	for name, body := range files {
 		p := filepath.Join(pub, filepath.FromSlash(name))
@@ -76,7 +81,14 @@ func fixtureRelease(t *testing.T) string {
 	if err := os.Symlink(secret, filepath.Join(pub, "escape.txt")); err != nil {
 		t.Fatal(err)
 	}
-	if err := stage.Commit(release.Info{Docs: 3}); err != nil {
+	if err := precompress.Precompress(pub); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := release.FileSHA256(filepath.Join(stage.Path(), "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stage.Commit(release.Info{Docs: stats.Docs, Pages: len(m.Pages), Manifest: sum}); err != nil {
 		t.Fatal(err)
 	}
 	_, dir, err := out.Current()
@@ -135,8 +147,18 @@ func TestRoutes(t *testing.T) {
 		{name: "opensearch", url: "/opensearch.xml", wantStatus: 200, want: []string{"OpenSearchDescription", "search/?q={searchTerms}"}},
 		{name: "dotfile", url: "/.secret", wantStatus: 404, notWant: []string{"secret"}},
 		{name: "dot dot", url: "/../release.json", wantStatus: 404},
+		{name: "dot dot deeper", url: "/laws/../../../release.json", wantStatus: 404},
 		{name: "encoded dot dot", url: "/%2e%2e/release.json", wantStatus: 404},
+		{name: "encoded dot dot upper", url: "/%2E%2E/%2E%2E/manifest.json", wantStatus: 404},
+		{name: "double encoded dot dot", url: "/%252e%252e/release.json", wantStatus: 404},
+		{name: "encoded slash", url: "/..%2frelease.json", wantStatus: 404},
 		{name: "backslash", url: "/%5c..%5crelease.json", wantStatus: 404},
+		{name: "backslash dot dot", url: "/..%5c..%5cREADY", wantStatus: 404},
+		{name: "nul byte", url: "/index.html%00.txt", wantStatus: 404},
+		{name: "git config", url: "/.git/config", wantStatus: 404, notWant: []string{"token"}},
+		{name: "git config encoded", url: "/%2egit/config", wantStatus: 404, notWant: []string{"token"}},
+		{name: "git config via dot dot", url: "/laws/../.git/config", wantStatus: 404, notWant: []string{"token"}},
+		{name: "index beside web root", url: "/../index/", wantStatus: 404},
 		{name: "escaping symlink", url: "/escape.txt", wantStatus: 404, notWant: []string{"outside"}},
 		{name: "no listing", url: "/nolisting/", wantStatus: 404},
 		{name: "missing", url: "/nope/", wantStatus: 404, want: []string{"页面不存在"}},
