@@ -126,7 +126,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, he *httpError
 			if err == nil {
 				w.Header().Set("Content-Type", "text/html; charset=utf-8")
 				w.WriteHeader(http.StatusNotFound)
-				w.Write(applyPrefs(body, r))
+				w.Write(applyPrefs(returnHere(body, s.opts.BasePath, s.opts.BasePath+"404.html", r), r))
 				return
 			}
 		}

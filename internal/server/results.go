@@ -66,7 +66,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	out := bytes.Replace(page, []byte(resultsMarker), body.Bytes(), 1)
-	out = returnHere(out, s.opts.BasePath, r)
+	out = returnHere(out, s.opts.BasePath, s.opts.BasePath+"search/", r)
 	out = echoQuery(out, r.URL.Query().Get("q"))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -177,17 +177,23 @@ func (s *Server) renderResults(b *bytes.Buffer, r *http.Request, res *indexer.Re
 
 var escapeHex = regexp.MustCompile(`%[0-9A-F]{2}`)
 
-// returnHere points the reading-preference links of the search page (built
-// with return=<base>search/) back at this very search, so that without
-// JavaScript 大字 and 高对比度 keep the query, the filters and the page.
-func returnHere(page []byte, base string, r *http.Request) []byte {
-	if r.URL.RawQuery == "" {
+// returnHere points the reading-preference links of a page that was built
+// for one address (return=<built>) but is being served for another — the
+// search page for a query, the 404 page for a missing path — back at the
+// address requested, so that without JavaScript 大字 and 高对比度 keep the
+// reader where they were. base is the site's path prefix.
+func returnHere(page []byte, base, built string, r *http.Request) []byte {
+	here := base + strings.TrimPrefix(r.URL.Path, "/")
+	if r.URL.RawQuery != "" {
+		here += "?" + r.URL.RawQuery
+	}
+	if here == built {
 		return page
 	}
 	// Hugo percent-escapes the return path with lower-case hex.
-	built := escapeHex.ReplaceAllStringFunc(url.QueryEscape(base+"search/"), strings.ToLower)
-	here := url.QueryEscape(base + "search/?" + r.URL.RawQuery)
-	return bytes.ReplaceAll(page, []byte("return="+built+`"`), []byte("return="+html.EscapeString(here)+`"`))
+	from := escapeHex.ReplaceAllStringFunc(url.QueryEscape(built), strings.ToLower)
+	to := html.EscapeString(url.QueryEscape(here))
+	return bytes.ReplaceAll(page, []byte("return="+from+`"`), []byte("return="+to+`"`))
 }
 
 // echoQuery shows the query in the page's search box and in its <title>,

@@ -70,3 +70,17 @@ func TestSearchPageEchoesQueryEscaped(t *testing.T) {
 		t.Error("an empty query changed the page")
 	}
 }
+
+func TestReturnHere(t *testing.T) {
+	page := []byte(`<a href="/pufa/prefs?size=large&amp;return=%2fpufa%2f404.html">大字</a>`)
+	r := httptest.NewRequest("GET", "/news/gone/?a=1", nil) // as seen after the prefix is stripped
+	got := string(returnHere(page, "/pufa/", "/pufa/404.html", r))
+	want := `<a href="/pufa/prefs?size=large&amp;return=%2Fpufa%2Fnews%2Fgone%2F%3Fa%3D1">大字</a>`
+	if got != want {
+		t.Errorf("returnHere = %s\nwant %s", got, want)
+	}
+	r = httptest.NewRequest("GET", "/404.html", nil)
+	if got := string(returnHere(page, "/pufa/", "/pufa/404.html", r)); got != string(page) {
+		t.Errorf("returnHere changed a page served at its own address: %s", got)
+	}
+}
