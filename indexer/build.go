@@ -2,6 +2,10 @@ package indexer
 
 import (
 	"context"
+	"crypto/sha256"
+	"debug/elf"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,24 +13,59 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"slices"
 	"sort"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/util"
 
 	"github.com/pufa-gov/pufa/indexer/zh"
+	"github.com/pufa-gov/pufa/internal/rusage"
 )
 
-// IndexDir and metaFile name what Build writes under its output directory.
+// IndexDir and the names below are what BuildIndex writes under its
+// output directory.
 const (
-	IndexDir = "index"
-	metaFile = "meta.json"
-	bleveDir = "bleve"
+	IndexDir   = "index"
+	metaFile   = "meta.json"
+	bleveDir   = "bleve"
+	hashesFile = "hashes.tsv"
 )
 
-// batchSize is the number of documents per Bleve batch.
-const batchSize = 500
+// indexFormat names the layout of an index directory and of the documents
+// in it. Any change to what BuildIndex writes that the mapping and the
+// program do not already show changes it, so that the next build starts
+// from scratch instead of reusing documents of another shape.
+const indexFormat = "pufa-index/2"
+
+// Tuning of a full build, chosen by measurement on the whole law corpus
+// (see "Build and index" in BENCHMARKS.md).
+const (
+	// DefaultBatchSize is the number of documents per segment that a full
+	// build writes before merging them into one. Larger segments merge
+	// less but hold more analysed documents in memory at once.
+	DefaultBatchSize = 500
+	// analysisChunk is the number of documents a worker analyses at a time.
+	analysisChunk = 128
+	// maxSegments bounds the segments of an index that incremental builds
+	// may start from. Updates merge their small segments as they go (see
+	// compact), so an index beyond it is not one this package left; the
+	// next build starts from scratch, which leaves one segment.
+	maxSegments = 24
+	// maxChangedShare is the share of documents to analyse again beyond
+	// which a full build costs about as much as an update and leaves one
+	// segment instead of many. (Deleting is cheap and does not count.)
+	maxChangedShare = 0.3
+)
 
 // Meta is what a built index knows about itself besides the Bleve data:
 // the document count (verified on open) and the known filter values, so the
@@ -40,9 +79,32 @@ type Meta struct {
 
 // Stats reports what an index build did.
 type Stats struct {
-	Docs     int
-	Bytes    int64
+	// Docs is the number of documents in the index.
+	Docs int
+	// Bytes is the text of all documents (titles, headings, texts and
+	// bodies) in bytes: what the index is an index of.
+	Bytes int64
+	// Duration is the wall time of the whole build.
 	Duration time.Duration
+	// Full is true when the index was built from scratch; Reason says why
+	// a previous index could not be reused (empty when none was offered).
+	Full   bool
+	Reason string
+	// Analysed is the number of documents analysed and written, and
+	// AnalysedBytes their text; Reused documents were carried over
+	// unchanged from the previous index; Deleted ones were removed from it.
+	Analysed      int
+	AnalysedBytes int64
+	Reused        int
+	Deleted       int
+	// Size is the index's size on disk in bytes and Segments the number of
+	// Bleve segments it holds.
+	Size     int64
+	Segments int
+	// Analysis is the wall time during which documents were analysed and
+	// the CPU time the analysing goroutines used; Write the same for
+	// writing segments, merging them and applying changes.
+	Analysis, Write rusage.Usage
 }
 
 // SearchDataFiles are the editor-maintained search files (in the site's
@@ -56,13 +118,38 @@ type BuildOptions struct {
 	DataDir string
 	// Progress receives progress lines; nil for none.
 	Progress io.Writer
+	// Previous is a directory holding an index that BuildIndex wrote
+	// before (a previous release). When it is of the same format, built
+	// by the same program with the same search data, the new index starts
+	// as a copy of it (segment files are hard-linked: they never change)
+	// and only documents whose content changed are analysed; documents
+	// that vanished are deleted. Empty, or an index that cannot be reused,
+	// means a full build.
+	Previous string
+	// Workers is the number of goroutines analysing documents; 0 means one
+	// per processor.
+	Workers int
+	// BatchSize is the number of documents per segment of a full build;
+	// 0 means DefaultBatchSize.
+	BatchSize int
 }
+
+// errNotReusable is why a previous index was not reused; the build then
+// starts from scratch.
+type errNotReusable struct{ reason string }
+
+func (e errNotReusable) Error() string { return e.reason }
 
 // BuildIndex writes the search index for m into dir/index. dir/index must
 // not exist: the caller builds into a fresh release directory.
 func BuildIndex(ctx context.Context, m *Manifest, dir string, opts BuildOptions) (Stats, error) {
 	start := time.Now()
-	progress := opts.Progress
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = DefaultBatchSize
+	}
 	root := filepath.Join(dir, IndexDir)
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return Stats{}, fmt.Errorf("index: %w", err)
@@ -73,73 +160,648 @@ func BuildIndex(ctx context.Context, m *Manifest, dir string, opts BuildOptions)
 	if err := useDict(root); err != nil {
 		return Stats{}, err
 	}
+	im := newMapping()
+	version, err := indexVersion(im, root)
+	if err != nil {
+		return Stats{}, err
+	}
 	docs := docsFromManifest(m)
-	idx, err := bleve.New(filepath.Join(root, bleveDir), newMapping())
-	if err != nil {
-		return Stats{}, fmt.Errorf("index: create: %w", err)
-	}
+	hashes := hashDocs(docs, opts.Workers)
 	var st Stats
-	batch := idx.NewBatch()
-	flush := func() error {
-		if batch.Size() == 0 {
-			return nil
-		}
-		if err := idx.Batch(batch); err != nil {
-			return err
-		}
-		batch.Reset()
-		return nil
-	}
 	for i := range docs {
-		if err := ctx.Err(); err != nil {
-			idx.Close()
-			return st, err
-		}
-		d := &docs[i]
-		if err := batch.Index(d.ID, d); err != nil {
-			idx.Close()
-			return st, fmt.Errorf("index: %s: %w", d.ID, err)
-		}
-		st.Bytes += int64(len(d.Title) + len(d.Text) + len(d.Body) + len(d.Heading))
-		if batch.Size() >= batchSize {
-			if err := flush(); err != nil {
-				idx.Close()
-				return st, fmt.Errorf("index: batch: %w", err)
-			}
-			if progress != nil {
-				fmt.Fprintf(progress, "\rindexing %d/%d", i+1, len(docs))
-			}
-		}
-	}
-	if err := flush(); err != nil {
-		idx.Close()
-		return st, fmt.Errorf("index: batch: %w", err)
-	}
-	if progress != nil {
-		fmt.Fprintf(progress, "\rindexed %d documents\n", len(docs))
-	}
-	n, err := idx.DocCount()
-	if err != nil {
-		idx.Close()
-		return st, fmt.Errorf("index: count: %w", err)
-	}
-	if err := idx.Close(); err != nil {
-		return st, fmt.Errorf("index: close: %w", err)
-	}
-	if int(n) != len(docs) {
-		return st, fmt.Errorf("index: has %d documents, want %d", n, len(docs))
-	}
-	meta := Meta{Docs: len(docs), Built: m.Built, Terms: knownTerms(docs), Titles: lawTitles(docs)}
-	data, err := json.Marshal(meta)
-	if err != nil {
-		return st, err
-	}
-	if err := os.WriteFile(filepath.Join(root, metaFile), data, 0o644); err != nil {
-		return st, fmt.Errorf("index: %w", err)
+		st.Bytes += docBytes(&docs[i])
 	}
 	st.Docs = len(docs)
+
+	done := false
+	if opts.Previous != "" {
+		err := updateIndex(ctx, docs, hashes, version, root, filepath.Join(opts.Previous, IndexDir), &st)
+		var nr errNotReusable
+		switch {
+		case err == nil:
+			done = true
+		case errors.As(err, &nr) && ctx.Err() == nil:
+			st.Reason = nr.reason
+			if err := os.RemoveAll(filepath.Join(root, bleveDir)); err != nil {
+				return st, fmt.Errorf("index: %w", err)
+			}
+		default:
+			return st, err
+		}
+	}
+	if !done {
+		st.Full = true
+		st.Analysed, st.AnalysedBytes, st.Reused, st.Deleted = len(docs), st.Bytes, 0, 0
+		if err := buildFull(ctx, docs, im, filepath.Join(root, bleveDir), opts, &st); err != nil {
+			return st, err
+		}
+	}
+	if opts.Progress != nil {
+		fmt.Fprintf(opts.Progress, "\rindexed %d documents (%d analysed)\n", len(docs), st.Analysed)
+	}
+
+	if err := writeHashes(filepath.Join(root, hashesFile), version, docs, hashes); err != nil {
+		return st, err
+	}
+	meta := Meta{Docs: len(docs), Built: m.Built, Terms: knownTerms(docs), Titles: lawTitles(docs)}
+	if err := writeJSON(filepath.Join(root, metaFile), meta); err != nil {
+		return st, err
+	}
+	st.Size = dirSize(root)
 	st.Duration = time.Since(start)
 	return st, nil
+}
+
+// hashesHeader begins hashes.tsv: the version of the index follows it
+// (see indexVersion), then a line per document: its content hash, a tab,
+// its ID.
+const hashesHeader = "pufa-hashes "
+
+func writeHashes(path, version string, docs []doc, hashes []string) error {
+	var b strings.Builder
+	b.Grow(len(docs) * 80)
+	b.WriteString(hashesHeader + version + "\n")
+	for i := range docs {
+		b.WriteString(hashes[i])
+		b.WriteByte('\t')
+		b.WriteString(docs[i].ID)
+		b.WriteByte('\n')
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	return nil
+}
+
+// readHashes reads what writeHashes wrote: the version and the hash of
+// every document by ID.
+func readHashes(path string) (string, map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", nil, err
+	}
+	head, rest, _ := strings.Cut(string(data), "\n")
+	version, ok := strings.CutPrefix(head, hashesHeader)
+	if !ok {
+		return "", nil, fmt.Errorf("%s: not a hashes file", filepath.Base(path))
+	}
+	docs := make(map[string]string, strings.Count(rest, "\n"))
+	for line := range strings.SplitSeq(strings.TrimSuffix(rest, "\n"), "\n") {
+		if line == "" {
+			continue
+		}
+		h, id, ok := strings.Cut(line, "\t")
+		if !ok {
+			return "", nil, fmt.Errorf("%s: bad line %q", filepath.Base(path), line)
+		}
+		docs[id] = h
+	}
+	return version, docs, nil
+}
+
+// preAnalysed is a field analysed ahead of indexing, on another goroutine.
+// Bleve analyses every field of a batch when it writes the batch, on the
+// writing goroutine; this field's Analyze keeps the result it already has.
+type preAnalysed struct{ document.Field }
+
+func (preAnalysed) Analyze() {}
+
+// analyse maps d to a Bleve document and analyses every field of it.
+func analyse(im mapping.IndexMapping, d *doc) (*document.Document, error) {
+	bd := document.NewDocument(d.ID)
+	if err := im.MapDocument(bd, d); err != nil {
+		return nil, fmt.Errorf("index: %s: %w", d.ID, err)
+	}
+	for i, f := range bd.Fields {
+		if f.Options().IsIndexed() {
+			f.Analyze()
+		}
+		bd.Fields[i] = preAnalysed{f}
+	}
+	return bd, nil
+}
+
+// buildFull writes every document into a new Bleve index at path:
+// opts.Workers goroutines analyse documents in chunks, in order, while
+// this goroutine writes them into segments of opts.BatchSize documents
+// with Bleve's offline builder, which merges the segments into one when it
+// closes. Analysis runs up to one segment ahead of the writer.
+func buildFull(ctx context.Context, docs []doc, im mapping.IndexMapping, path string, opts BuildOptions, st *Stats) error {
+	if len(docs) == 0 {
+		// The builder needs a segment to write; an empty index is an
+		// ordinary one.
+		idx, err := bleve.New(path, im)
+		if err != nil {
+			return fmt.Errorf("index: create: %w", err)
+		}
+		if err := idx.Close(); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+		st.Segments, err = checkCount(path, 0)
+		return err
+	}
+	mappingJSON, err := util.MarshalJSON(im)
+	if err != nil {
+		return fmt.Errorf("index: mapping: %w", err)
+	}
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	// What bleve.NewBuilder writes, so that bleve.Open reads the result as
+	// an ordinary scorch index; the builder itself is used directly because
+	// bleve's wrapper maps and analyses documents on the writing goroutine.
+	if err := os.WriteFile(filepath.Join(path, "index_meta.json"), []byte(`{"storage":"scorch","index_type":"scorch"}`), 0o644); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	tmp, err := os.MkdirTemp(path, "build-")
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	b, err := scorch.NewBuilder(map[string]any{
+		"path":            filepath.Join(path, "store"),
+		"buildPathPrefix": tmp,
+		"batchSize":       opts.BatchSize,
+		// Merge every segment in one pass when the builder closes.
+		"mergeMax": max(2, (len(docs)+opts.BatchSize-1)/opts.BatchSize),
+		"internal": map[string][]byte{string(util.MappingInternalKey): mappingJSON},
+	})
+	if err != nil {
+		return fmt.Errorf("index: builder: %w", err)
+	}
+
+	type chunk struct {
+		docs []*document.Document
+		err  error
+		done chan struct{}
+	}
+	nChunks := (len(docs) + analysisChunk - 1) / analysisChunk
+	chunks := make([]chunk, nChunks)
+	for i := range chunks {
+		chunks[i].done = make(chan struct{})
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// ahead bounds the analysed chunks not yet written: one segment's worth
+	// beyond the one being written, so memory stays at about two segments.
+	ahead := make(chan struct{}, max(1, opts.BatchSize/analysisChunk)+opts.Workers)
+	next := make(chan int)
+	var analysisCPU time.Duration
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	analysisStart := time.Now()
+	var analysisEnd time.Time // the last worker's end
+	for range opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			th := rusage.StartThread()
+			defer func() {
+				cpu := th.Stop()
+				mu.Lock()
+				analysisCPU += cpu
+				if now := time.Now(); now.After(analysisEnd) {
+					analysisEnd = now
+				}
+				mu.Unlock()
+			}()
+			for i := range next {
+				lo, hi := i*analysisChunk, min(len(docs), (i+1)*analysisChunk)
+				out := make([]*document.Document, 0, hi-lo)
+				for j := lo; j < hi && chunks[i].err == nil; j++ {
+					bd, err := analyse(im, &docs[j])
+					chunks[i].err = err
+					out = append(out, bd)
+				}
+				chunks[i].docs = out
+				close(chunks[i].done)
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for i := range chunks {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	writer := rusage.StartThread()
+	writeStart := time.Now()
+	var werr error
+	written := 0
+	for i := range chunks {
+		select {
+		case <-chunks[i].done:
+		case <-ctx.Done():
+			werr = ctx.Err()
+		}
+		if werr == nil {
+			werr = chunks[i].err
+		}
+		if werr != nil {
+			break
+		}
+		for _, bd := range chunks[i].docs {
+			if err := b.Index(bd); err != nil {
+				werr = fmt.Errorf("index: %s: %w", bd.ID(), err)
+				break
+			}
+		}
+		written += len(chunks[i].docs)
+		chunks[i].docs = nil
+		<-ahead
+		if opts.Progress != nil && (i+1)%32 == 0 {
+			fmt.Fprintf(opts.Progress, "\rindexing %d/%d", written, len(docs))
+		}
+		if werr != nil {
+			break
+		}
+	}
+	cancel()
+	wg.Wait()
+	if werr != nil {
+		writer.Stop()
+		return werr
+	}
+	if err := b.Close(); err != nil {
+		writer.Stop()
+		return fmt.Errorf("index: write: %w", err)
+	}
+	st.Write = rusage.Usage{Wall: time.Since(writeStart), CPU: writer.Stop()}
+	mu.Lock()
+	st.Analysis = rusage.Usage{Wall: analysisEnd.Sub(analysisStart), CPU: analysisCPU}
+	mu.Unlock()
+	st.Segments, err = checkCount(path, len(docs))
+	return err
+}
+
+// updateIndex builds the index at root by copying the previous index in
+// prev and applying the difference: documents whose hash changed or that
+// are new are indexed, documents that vanished are deleted. It returns an
+// errNotReusable when prev cannot be the start of this index.
+func updateIndex(ctx context.Context, docs []doc, hashes []string, version, root, prev string, st *Stats) error {
+	oldVersion, oldDocs, err := readHashes(filepath.Join(prev, hashesFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return errNotReusable{"no previous index"}
+	}
+	if err != nil {
+		return errNotReusable{fmt.Sprintf("previous index: %v", err)}
+	}
+	if oldVersion != version {
+		return errNotReusable{"previous index is of another version (mapping, search data or program changed)"}
+	}
+	prevBleve := filepath.Join(prev, bleveDir)
+	var changed []int
+	seen := make(map[string]bool, len(docs))
+	for i := range docs {
+		seen[docs[i].ID] = true
+		if oldDocs[docs[i].ID] != hashes[i] {
+			changed = append(changed, i)
+		}
+	}
+	var deleted []string
+	for id := range oldDocs {
+		if !seen[id] {
+			deleted = append(deleted, id)
+		}
+	}
+	sort.Strings(deleted)
+	if float64(len(changed)) > maxChangedShare*float64(len(docs)) {
+		return errNotReusable{fmt.Sprintf("%d of %d documents changed", len(changed), len(docs))}
+	}
+
+	writeStart := time.Now()
+	th := rusage.StartThread()
+	defer func() {
+		st.Write = rusage.Usage{Wall: time.Since(writeStart), CPU: th.Stop()}
+	}()
+	path := filepath.Join(root, bleveDir)
+	if err := linkTree(prevBleve, path); err != nil {
+		return errNotReusable{fmt.Sprintf("copy previous index: %v", err)}
+	}
+	idx, err := bleve.Open(path)
+	if err != nil {
+		return errNotReusable{fmt.Sprintf("open previous index: %v", err)}
+	}
+	n, err := idx.DocCount()
+	if err != nil || int(n) != len(oldDocs) {
+		idx.Close()
+		return errNotReusable{fmt.Sprintf("previous index has %d documents, its hashes %d", n, len(oldDocs))}
+	}
+	if segs := rootSegments(idx); segs >= maxSegments {
+		idx.Close()
+		return errNotReusable{fmt.Sprintf("previous index has %d segments", segs)}
+	}
+	if len(changed)+len(deleted) > 0 {
+		b := idx.NewBatch()
+		for _, id := range deleted {
+			b.Delete(id)
+		}
+		for _, i := range changed {
+			if err := b.Index(docs[i].ID, &docs[i]); err != nil {
+				idx.Close()
+				return fmt.Errorf("index: %s: %w", docs[i].ID, err)
+			}
+			st.AnalysedBytes += docBytes(&docs[i])
+		}
+		if err := ctx.Err(); err != nil {
+			idx.Close()
+			return err
+		}
+		if err := idx.Batch(b); err != nil {
+			idx.Close()
+			return fmt.Errorf("index: apply changes: %w", err)
+		}
+	}
+	// Each update adds a small segment. Merge the small ones together by
+	// Bleve's tiered policy (the large segment of the last full build is
+	// left alone) and wait for it, so that no merge is half done when the
+	// index closes and the release is sealed.
+	if err := compact(ctx, idx); err != nil {
+		idx.Close()
+		return fmt.Errorf("index: merge: %w", err)
+	}
+	n, err = idx.DocCount()
+	st.Segments = rootSegments(idx)
+	if cerr := idx.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	if int(n) != len(docs) {
+		return fmt.Errorf("index: has %d documents after the update, want %d", n, len(docs))
+	}
+	st.Analysed, st.Deleted, st.Reused = len(changed), len(deleted), len(docs)-len(changed)
+	return nil
+}
+
+// compact runs Bleve's tiered merge policy on idx to completion.
+func compact(ctx context.Context, idx bleve.Index) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return fmt.Errorf("index is a %T, not scorch", adv)
+	}
+	opts := mergeplan.DefaultMergePlanOptions
+	return s.ForceMerge(ctx, &opts)
+}
+
+// checkCount opens the index at path, checks it holds n documents and
+// returns its number of segments.
+func checkCount(path string, n int) (int, error) {
+	idx, err := bleve.OpenUsing(path, map[string]any{"read_only": true})
+	if err != nil {
+		return 0, fmt.Errorf("index: open: %w", err)
+	}
+	got, err := idx.DocCount()
+	segs := rootSegments(idx)
+	if cerr := idx.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, fmt.Errorf("index: count: %w", err)
+	}
+	if int(got) != n {
+		return 0, fmt.Errorf("index: has %d documents, want %d", got, n)
+	}
+	return segs, nil
+}
+
+// rootSegments returns the number of segments of the index's current
+// snapshot (files of older snapshots may still be on disk).
+func rootSegments(idx bleve.Index) int {
+	stats, _ := idx.StatsMap()["index"].(map[string]any)
+	n, _ := stats["TotFileSegmentsAtRoot"].(uint64)
+	return int(n)
+}
+
+// hashDocs returns the content hash of every document: of its ID and of
+// every field Bleve reads (the fields of doc with a JSON name), on workers
+// goroutines.
+func hashDocs(docs []doc, workers int) []string {
+	out := make([]string, len(docs))
+	plan := docPlan()
+	var wg sync.WaitGroup
+	per := max(1, (len(docs)+workers-1)/max(1, workers))
+	for lo := 0; lo < len(docs); lo += per {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			var buf []byte
+			for i := lo; i < hi; i++ {
+				buf = appendField(buf[:0], docs[i].ID)
+				v := reflect.ValueOf(&docs[i]).Elem()
+				for _, f := range plan {
+					buf = appendField(buf, f.name)
+					buf = f.append(buf, v.Field(f.index))
+				}
+				sum := sha256.Sum256(buf)
+				out[i] = hex.EncodeToString(sum[:16])
+			}
+		}(lo, min(len(docs), lo+per))
+	}
+	wg.Wait()
+	return out
+}
+
+// hashedField is a field of doc that hashDocs encodes.
+type hashedField struct {
+	index  int
+	name   string
+	append func([]byte, reflect.Value) []byte
+}
+
+// docPlan lists the fields of doc that Bleve maps (those with a JSON
+// name) and how each is encoded for hashing: strings and lists of them as
+// they are, times with their zone, anything else as JSON.
+var docPlan = sync.OnceValue(func() []hashedField {
+	t := reflect.TypeFor[doc]()
+	var plan []hashedField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		hf := hashedField{index: i, name: name}
+		switch {
+		case f.Type.Kind() == reflect.String:
+			hf.append = func(b []byte, v reflect.Value) []byte { return appendField(b, v.String()) }
+		case f.Type == reflect.TypeFor[time.Time]():
+			hf.append = func(b []byte, v reflect.Value) []byte {
+				t, _ := v.Interface().(time.Time).MarshalBinary()
+				return appendField(b, string(t))
+			}
+		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.String:
+			hf.append = func(b []byte, v reflect.Value) []byte {
+				b = binary.AppendUvarint(b, uint64(v.Len()))
+				for j := range v.Len() {
+					b = appendField(b, v.Index(j).String())
+				}
+				return b
+			}
+		default:
+			hf.append = func(b []byte, v reflect.Value) []byte {
+				data, err := json.Marshal(v.Interface())
+				if err != nil {
+					data = []byte(err.Error())
+				}
+				return appendField(b, string(data))
+			}
+		}
+		plan = append(plan, hf)
+	}
+	return plan
+})
+
+// appendField appends s with its length before it, so that no two lists
+// of fields encode alike.
+func appendField(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func docBytes(d *doc) int64 {
+	return int64(len(d.Title) + len(d.Heading) + len(d.Text) + len(d.Body))
+}
+
+// indexVersion identifies what the documents of an index depend on
+// besides their content: the index format, the mapping (fields, analyzers,
+// scoring), the search data files copied into root (the user dictionary
+// changes how text is segmented) and the program itself (analyzers and
+// the segmenter's dictionary are compiled in). An index of another
+// version is never updated, only rebuilt.
+func indexVersion(im mapping.IndexMapping, root string) (string, error) {
+	h := sha256.New()
+	h.Write([]byte(indexFormat + "\n"))
+	mj, err := util.MarshalJSON(im)
+	if err != nil {
+		return "", fmt.Errorf("index: mapping: %w", err)
+	}
+	h.Write(mj)
+	for _, name := range SearchDataFiles {
+		data, err := os.ReadFile(filepath.Join(root, name))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("index: %w", err)
+		}
+		fmt.Fprintf(h, "\n%s %d\n", name, len(data))
+		h.Write(data)
+	}
+	h.Write([]byte(programID()))
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+var programOnce = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return "unknown program"
+	}
+	// The Go build ID changes whenever anything compiled into the program
+	// does.
+	if f, err := elf.Open(exe); err == nil {
+		defer f.Close()
+		if s := f.Section(".note.go.buildid"); s != nil {
+			if data, err := s.Data(); err == nil {
+				return string(data)
+			}
+		}
+	}
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return "unknown program"
+	}
+	return fmt.Sprintf("%s %d %d", exe, fi.Size(), fi.ModTime().UnixNano())
+})
+
+// programID identifies the running program's build.
+func programID() string { return programOnce() }
+
+// linkTree recreates the directory tree from at to: files are hard-linked
+// (copied where links are not possible), except Bleve's root.bolt and any
+// file ending in .json, which an opened index rewrites in place and so are
+// copied.
+func linkTree(from, to string) error {
+	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(from, p)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		if strings.HasSuffix(p, ".zap") {
+			if err := os.Link(p, dst); err == nil {
+				return nil
+			}
+		}
+		return copyFile(p, dst)
+	})
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fi.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// dirSize returns the bytes of the files under dir.
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+func writeJSON(path string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	return nil
 }
 
 func knownTerms(docs []doc) map[string][]string {
@@ -201,6 +863,19 @@ func copySearchData(from, to string) error {
 		}
 	}
 	return nil
+}
+
+// PreloadAnalysis gives the shared word segmenter the user dictionary in
+// dataDir (see SearchDataFiles) and builds it, which takes about a second
+// of CPU. A build calls it at its start, on a goroutine of its own, so that
+// the load overlaps rendering instead of delaying the first document
+// analysed or the verification of the index.
+func PreloadAnalysis(dataDir string) error {
+	if err := useDict(dataDir); err != nil {
+		return err
+	}
+	_, err := zh.Preload()
+	return err
 }
 
 // useDict adds the index's user dictionary to the shared segmenter.

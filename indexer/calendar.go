@@ -125,6 +125,10 @@ func FestivalEvents(m *Manifest) ([]CalendarEvent, error) {
 // WriteCalendars writes campaigns.ics and one campaigns-YYYY.ics per year
 // into publicDir, and returns the file names written.
 func WriteCalendars(m *Manifest, publicDir string) ([]string, error) {
+	return writeCalendars(m, &publisher{public: publicDir})
+}
+
+func writeCalendars(m *Manifest, pub *publisher) ([]string, error) {
 	evs, err := CampaignEvents(m)
 	if err != nil {
 		return nil, err
@@ -141,7 +145,7 @@ func WriteCalendars(m *Manifest, publicDir string) ([]string, error) {
 	}
 	name := strings.TrimSpace(m.Site.Title + " 普法活动")
 	files := []string{CampaignsICS}
-	if err := writeICSFile(filepath.Join(publicDir, CampaignsICS), name, evs); err != nil {
+	if err := writeICSFile(pub, CampaignsICS, name, evs); err != nil {
 		return nil, err
 	}
 	var years []int
@@ -151,7 +155,7 @@ func WriteCalendars(m *Manifest, publicDir string) ([]string, error) {
 	sort.Ints(years)
 	for _, y := range years {
 		f := fmt.Sprintf("campaigns-%d.ics", y)
-		if err := writeICSFile(filepath.Join(publicDir, f), fmt.Sprintf("%s %d年", name, y), byYear[y]); err != nil {
+		if err := writeICSFile(pub, f, fmt.Sprintf("%s %d年", name, y), byYear[y]); err != nil {
 			return nil, err
 		}
 		files = append(files, f)
@@ -159,13 +163,23 @@ func WriteCalendars(m *Manifest, publicDir string) ([]string, error) {
 	return files, nil
 }
 
-func writeICSFile(path, name string, evs []CalendarEvent) error {
-	var buf bytes.Buffer
-	if err := WriteICS(&buf, name, evs); err != nil {
-		return fmt.Errorf("calendar %s: %w", filepath.Base(path), err)
+// writeICSFile writes the calendar file rel of the web root, unless the
+// previous release has it from the same name and events.
+func writeICSFile(pub *publisher, rel, name string, evs []CalendarEvent) error {
+	key := newKey()
+	key.add(name)
+	for _, e := range evs {
+		key.add(e.UID, e.Summary, e.Description, e.Location, e.URL, strconv.FormatBool(e.AllDay))
+		key.time(e.Start, e.End, e.Updated)
 	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("calendar: %w", err)
-	}
-	return nil
+	return pub.publish([]string{rel}, key.sum(), func() error {
+		var buf bytes.Buffer
+		if err := WriteICS(&buf, name, evs); err != nil {
+			return fmt.Errorf("calendar %s: %w", rel, err)
+		}
+		if err := os.WriteFile(filepath.Join(pub.public, rel), buf.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("calendar: %w", err)
+		}
+		return nil
+	})
 }

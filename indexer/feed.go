@@ -38,6 +38,10 @@ var feedSections = []string{"campaigns", "news", "laws", "changes", "catalog"}
 // site, each feed section and each taxonomy term into publicDir, and
 // returns the site-relative URLs of the RSS files written.
 func WriteFeeds(m *Manifest, publicDir string, opts FeedOptions) ([]string, error) {
+	return writeFeeds(m, &publisher{public: publicDir}, opts)
+}
+
+func writeFeeds(m *Manifest, pub *publisher, opts FeedOptions) ([]string, error) {
 	if opts.Limit <= 0 {
 		opts.Limit = 50
 	}
@@ -73,9 +77,20 @@ func WriteFeeds(m *Manifest, publicDir string, opts FeedOptions) ([]string, erro
 			}
 		}
 		f := newFeed(owner, title, desc, sel, opts)
-		rel := strings.TrimPrefix(owner.URL, prefix)
-		dir := filepath.Join(publicDir, filepath.FromSlash(strings.Trim(rel, "/")))
-		if err := writeFeedFiles(f, dir); err != nil {
+		dir := strings.Trim(strings.TrimPrefix(owner.URL, prefix), "/")
+		// Hugo's URLs are percent-encoded (Chinese term names); its files
+		// are not. Write beside the page's file, where the server finds it.
+		if dec, err := url.PathUnescape(dir); err == nil {
+			dir = dec
+		}
+		var names []string
+		for _, name := range []string{FeedRSS, FeedAtom, FeedJSON} {
+			names = append(names, path.Join(dir, name))
+		}
+		err := pub.publish(names, feedKey(f), func() error {
+			return writeFeedFiles(f, filepath.Join(pub.public, filepath.FromSlash(dir)))
+		})
+		if err != nil {
 			return fmt.Errorf("feed %s: %w", owner.URL, err)
 		}
 		written = append(written, owner.URL+FeedRSS)
@@ -157,6 +172,31 @@ func newFeed(owner *Page, title, desc string, pages []*Page, opts FeedOptions) *
 		}
 	}
 	return f
+}
+
+// feedKey identifies what a feed's files are written from: every field
+// of the feed and of its items that the encoders read.
+func feedKey(f *feeds.Feed) string {
+	h := newKey()
+	link := func(l *feeds.Link) string {
+		if l == nil {
+			return ""
+		}
+		return l.Href
+	}
+	author := func(a *feeds.Author) string {
+		if a == nil {
+			return ""
+		}
+		return a.Name + "\x00" + a.Email
+	}
+	h.add(f.Title, link(f.Link), f.Description, author(f.Author), f.Id, f.Subtitle, f.Copyright)
+	h.time(f.Created, f.Updated)
+	for _, it := range f.Items {
+		h.add(it.Title, link(it.Link), author(it.Author), it.Description, it.Id, it.IsPermaLink, it.Content)
+		h.time(it.Created, it.Updated)
+	}
+	return h.sum()
 }
 
 func writeFeedFiles(f *feeds.Feed, dir string) error {

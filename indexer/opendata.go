@@ -92,11 +92,24 @@ func CatalogOf(m *Manifest) Catalog {
 // row and a byte-order mark so spreadsheet programs read Chinese) into
 // publicDir.
 func WriteCatalog(m *Manifest, publicDir string) error {
+	return writeCatalog(m, &publisher{public: publicDir})
+}
+
+func writeCatalog(m *Manifest, pub *publisher) error {
 	c := CatalogOf(m)
 	data, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
 		return err
 	}
+	// The JSON holds every field the CSV is made of.
+	key := newKey()
+	key.add(string(data))
+	return pub.publish([]string{CatalogJSON, CatalogCSV}, key.sum(), func() error {
+		return writeCatalogFiles(c, data, pub.public)
+	})
+}
+
+func writeCatalogFiles(c Catalog, data []byte, publicDir string) error {
 	if err := os.WriteFile(filepath.Join(publicDir, CatalogJSON), append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("catalog: %w", err)
 	}

@@ -23,7 +23,7 @@ func (buildCmd) Usage() string {
 // siteFlags are the flags build and serve share.
 type siteFlags struct {
 	content, out, baseURL, site string
-	drafts                      bool
+	drafts, full                bool
 }
 
 func (f *siteFlags) register(fs interface {
@@ -35,6 +35,7 @@ func (f *siteFlags) register(fs interface {
 	fs.StringVar(&f.baseURL, "base-url", "", "public `URL` of the site, e.g. https://portal.example.gov.cn/pufa/")
 	fs.StringVar(&f.site, "site", "site", "Hugo site `DIR` (hugo.toml, data, layouts)")
 	fs.BoolVar(&f.drafts, "drafts", false, "include drafts and pages scheduled for later")
+	fs.BoolVar(&f.full, "full", false, "rebuild the index, feeds and open data from scratch instead of reusing the previous release's")
 }
 
 func (f *siteFlags) options(env *Env, progress io.Writer) pipeline.Options {
@@ -50,6 +51,7 @@ func (f *siteFlags) options(env *Env, progress io.Writer) pipeline.Options {
 		Out:      abs(f.out),
 		BaseURL:  f.baseURL,
 		Drafts:   f.drafts,
+		Full:     f.full,
 		Progress: progress,
 		BaseDir:  env.Dir,
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -317,6 +318,23 @@ func TestServeEndToEnd(t *testing.T) {
 	resp, _ = get("/")
 	if resp.StatusCode != 200 {
 		t.Errorf("/: %d", resp.StatusCode)
+	}
+	// A taxonomy term's feed, under its Chinese name (regression: term
+	// feeds were written to a percent-encoded folder and never served).
+	resp, body = get("/departments/" + url.PathEscape("社会事务科") + "/index.xml")
+	if resp.StatusCode != 200 || !bytes.Contains(body, []byte("<rss")) {
+		t.Errorf("term feed: %d %.80s", resp.StatusCode, body)
+	}
+	// Precompressed copies are served to clients that accept gzip.
+	req, _ := http.NewRequest("GET", base+"index.xml", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	gz, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz.Body.Close()
+	if gz.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("index.xml with Accept-Encoding: gzip: Content-Encoding %q", gz.Header.Get("Content-Encoding"))
 	}
 	cancel()
 	select {

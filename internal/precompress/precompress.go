@@ -99,7 +99,12 @@ func compressFile(zw *gzip.Writer, p string) (err error) {
 		return nil
 	}
 	dst := p + Suffix
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	// Releases share unchanged files by hard links: never write through
+	// an existing name, replace it with a new file.
+	if err := os.Remove(dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if err != nil {
 		return err
 	}

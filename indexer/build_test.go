@@ -1,0 +1,364 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// site is a small site for the index build tests: two laws of a few
+// articles and a news page. Each test changes a copy.
+func site() *Manifest {
+	cst := time.FixedZone("CST", 8*3600)
+	d := time.Date(2026, 3, 1, 9, 0, 0, 0, cst)
+	law := func(slug, title string, texts ...string) Page {
+		p := Page{URL: "/laws/" + slug + "/", Permalink: "http://example.test/laws/" + slug + "/", Kind: "page",
+			Section: "laws", Title: title, Date: &d, Params: Params{Status: "in-force"}}
+		for i, t := range texts {
+			n := fmt.Sprintf("第%d条", i+1)
+			p.Articles = append(p.Articles, Article{Anchor: fmt.Sprintf("a%d", i+1), Number: n, Heading: "第一章　总则", Text: n + "　" + t})
+		}
+		return p
+	}
+	return &Manifest{
+		Generator: "pufa",
+		Site:      SiteInfo{Title: "测试站点", BaseURL: "http://example.test/"},
+		Built:     d,
+		Pages: []Page{
+			{URL: "/", Permalink: "http://example.test/", Kind: "home", Title: "测试站点"},
+			law("cishanfa", "中华人民共和国慈善法",
+				"为了发展慈善事业，弘扬慈善文化。", "本法所称慈善活动，是指自愿开展的公益活动。",
+				"慈善组织应当依法开展活动。", "国家鼓励慈善捐赠。", "慈善信托属于公益信托。"),
+			law("binzang", "殡葬管理条例",
+				"为了加强殡葬管理，推进殡葬改革。", "殡葬管理的方针是积极地、有步骤地实行火葬。",
+				"禁止在耕地、林地建造坟墓。"),
+			{URL: "/news/2026/yanglao/", Permalink: "http://example.test/news/2026/yanglao/", Kind: "page", Section: "news",
+				Title: "民政局开展养老服务普法宣传", Date: &d, Plain: "社区养老服务站讲解老年人权益保障法。"},
+		},
+	}
+}
+
+func findPage(m *Manifest, url string) *Page {
+	for i := range m.Pages {
+		if m.Pages[i].URL == url {
+			return &m.Pages[i]
+		}
+	}
+	panic("no page " + url)
+}
+
+// hitURLs returns the URLs of the hits for text in the index of dir.
+func hitURLs(t *testing.T, dir, text string) []string {
+	t.Helper()
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	res, err := ix.Search(context.Background(), Query{Text: text, Size: MaxSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, h := range res.Hits {
+		out = append(out, h.URL)
+	}
+	return out
+}
+
+func TestIncrementalBuild(t *testing.T) {
+	ctx := context.Background()
+	m := site()
+	dir := t.TempDir()
+	prev := filepath.Join(dir, "0")
+	st, err := BuildIndex(ctx, m, prev, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := st.Docs
+	if !st.Full || st.Analysed != all || all != 2+5+3+1 {
+		t.Fatalf("first build = %+v: want a full build of all %d documents", st, 2+5+3+1)
+	}
+	steps := []struct {
+		name   string
+		change func(m *Manifest)
+		// want: documents analysed, reused and deleted, and documents in all.
+		analysed, reused, deleted, docs int
+		// find is searched for after the step; want are the URLs it must
+		// find first, none when empty.
+		find string
+		want []string
+	}{
+		{
+			name: "edit one article",
+			change: func(m *Manifest) {
+				findPage(m, "/laws/cishanfa/").Articles[3].Text = "第4条　国家鼓励慈善捐赠，支持志愿服务。"
+			},
+			analysed: 1, reused: all - 1, docs: all,
+			find: "志愿服务", want: []string{"/laws/cishanfa/#a4"},
+		},
+		{
+			name: "add a news page",
+			change: func(m *Manifest) {
+				p := *findPage(m, "/news/2026/yanglao/")
+				p.URL, p.Title, p.Plain = "/news/2026/hunyin/", "婚姻登记处延长服务时间", "婚姻登记处周六上午提供结婚登记预约服务。"
+				m.Pages = append(m.Pages, p)
+			},
+			analysed: 1, reused: all, docs: all + 1,
+			find: "结婚登记预约", want: []string{"/news/2026/hunyin/"},
+		},
+		{
+			name: "delete a law",
+			change: func(m *Manifest) {
+				m.Pages = slices.DeleteFunc(m.Pages, func(p Page) bool { return p.URL == "/laws/binzang/" })
+			},
+			analysed: 0, reused: all + 1 - 4, deleted: 4, docs: all + 1 - 4,
+			find: "火葬",
+		},
+		{
+			name:     "nothing changed",
+			change:   func(*Manifest) {},
+			analysed: 0, reused: all - 3, docs: all - 3,
+			find: "志愿服务", want: []string{"/laws/cishanfa/#a4"},
+		},
+	}
+	for i, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			s.change(m)
+			next := filepath.Join(dir, fmt.Sprint(i+1))
+			st, err := BuildIndex(ctx, m, next, BuildOptions{Previous: prev})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Full {
+				t.Fatalf("built from scratch (%s), want an update of the previous index", st.Reason)
+			}
+			if st.Analysed != s.analysed || st.Reused != s.reused || st.Deleted != s.deleted || st.Docs != s.docs {
+				t.Errorf("analysed %d, reused %d, deleted %d of %d documents; want %d, %d, %d of %d",
+					st.Analysed, st.Reused, st.Deleted, st.Docs, s.analysed, s.reused, s.deleted, s.docs)
+			}
+			got := hitURLs(t, next, s.find)
+			if len(got) < len(s.want) || !slices.Equal(got[:len(s.want)], s.want) || len(s.want) == 0 && len(got) > 0 {
+				t.Errorf("search %q = %v, want first %v", s.find, got, s.want)
+			}
+			prev = next
+		})
+	}
+	// Every release's index stays as it was built: the update linked the
+	// previous segments and never wrote into them.
+	if got := hitURLs(t, filepath.Join(dir, "0"), "火葬"); len(got) == 0 || got[0] != "/laws/binzang/#a2" {
+		t.Errorf("the first index after the updates: search 火葬 = %v, want /laws/binzang/#a2 first", got)
+	}
+	if got := hitURLs(t, filepath.Join(dir, "0"), "志愿服务"); slices.Contains(got, "/laws/cishanfa/#a4") {
+		t.Errorf("the first index after the updates finds a later edit: %v", got)
+	}
+}
+
+func TestIncrementalFallsBack(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		// spoil damages the previous index in dir, or changes m.
+		spoil      func(t *testing.T, dir string, m *Manifest)
+		wantReason string
+	}{
+		{
+			name:       "no previous index",
+			spoil:      func(t *testing.T, dir string, _ *Manifest) { os.RemoveAll(filepath.Join(dir, IndexDir)) },
+			wantReason: "no previous index",
+		},
+		{
+			name: "another version",
+			spoil: func(t *testing.T, dir string, _ *Manifest) {
+				p := filepath.Join(dir, IndexDir, hashesFile)
+				data, _ := os.ReadFile(p)
+				os.WriteFile(p, []byte(strings.Replace(string(data), hashesHeader, hashesHeader+"0", 1)), 0o644)
+			},
+			wantReason: "another version",
+		},
+		{
+			name: "segments that do not open",
+			spoil: func(t *testing.T, dir string, _ *Manifest) {
+				files, _ := filepath.Glob(filepath.Join(dir, IndexDir, bleveDir, "store", "*.zap"))
+				if len(files) == 0 {
+					t.Fatal("no segment files")
+				}
+				for _, f := range files {
+					os.WriteFile(f, []byte("not a segment"), 0o644)
+				}
+			},
+			wantReason: "open previous index",
+		},
+		{
+			name: "most documents changed",
+			spoil: func(t *testing.T, _ string, m *Manifest) {
+				for i := range m.Pages {
+					for j := range m.Pages[i].Articles {
+						m.Pages[i].Articles[j].Text += "（修订）"
+					}
+				}
+			},
+			wantReason: "documents changed",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := site()
+			prev := filepath.Join(t.TempDir(), "prev")
+			if _, err := BuildIndex(ctx, m, prev, BuildOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			tt.spoil(t, prev, m)
+			next := filepath.Join(t.TempDir(), "next")
+			st, err := BuildIndex(ctx, m, next, BuildOptions{Previous: prev})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !st.Full || !strings.Contains(st.Reason, tt.wantReason) {
+				t.Errorf("Full, Reason = %v, %q; want a full build because %q", st.Full, st.Reason, tt.wantReason)
+			}
+			if st.Analysed != st.Docs {
+				t.Errorf("analysed %d of %d documents", st.Analysed, st.Docs)
+			}
+			if got := hitURLs(t, next, "慈善信托"); len(got) == 0 || got[0] != "/laws/cishanfa/#a5" {
+				t.Errorf("search 慈善信托 = %v, want /laws/cishanfa/#a5 first", got)
+			}
+		})
+	}
+}
+
+func TestBuildIndexCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := BuildIndex(ctx, site(), t.TempDir(), BuildOptions{})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("BuildIndex with a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+// TestFullBuildBatches builds with segments of two documents and one
+// worker: the segments merge into one index that holds every document.
+func TestFullBuildBatches(t *testing.T) {
+	m := site()
+	for _, o := range []BuildOptions{{BatchSize: 2, Workers: 1}, {BatchSize: 3, Workers: 3}} {
+		dir := t.TempDir()
+		st, err := BuildIndex(context.Background(), m, dir, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Segments != 1 || st.Docs != 11 {
+			t.Errorf("BuildIndex(%+v): %d documents in %d segments, want 11 in 1", o, st.Docs, st.Segments)
+		}
+		if got := hitURLs(t, dir, "火葬"); len(got) == 0 || got[0] != "/laws/binzang/#a2" {
+			t.Errorf("BuildIndex(%+v): search 火葬 = %v", o, got)
+		}
+	}
+}
+
+func TestBuildIndexEmpty(t *testing.T) {
+	m := &Manifest{Generator: "pufa", Pages: []Page{{URL: "/", Kind: "home", Title: "首页"}}}
+	dir := t.TempDir()
+	st, err := BuildIndex(context.Background(), m, dir, BuildOptions{})
+	if err != nil || st.Docs != 0 {
+		t.Fatalf("BuildIndex of a site without documents = %+v, %v", st, err)
+	}
+	if got := hitURLs(t, dir, "慈善"); len(got) != 0 {
+		t.Errorf("search on an empty index = %v", got)
+	}
+	m.Pages = site().Pages
+	next := filepath.Join(t.TempDir(), "next")
+	st, err = BuildIndex(context.Background(), m, next, BuildOptions{Previous: dir})
+	if err != nil || st.Docs != 11 || !st.Full {
+		t.Errorf("after the empty index: %+v, %v; want 11 documents from scratch (all are new)", st, err)
+	}
+}
+
+func TestHashDocs(t *testing.T) {
+	docs := docsFromManifest(site())
+	a, b := hashDocs(docs, 1), hashDocs(docs, 3)
+	if !slices.Equal(a, b) {
+		t.Fatal("hashes depend on the number of workers")
+	}
+	if len(slices.Compact(slices.Sorted(slices.Values(a)))) != len(docs) {
+		t.Error("two documents share a hash")
+	}
+	changed := slices.Clone(docs)
+	changed[3].Category = []string{"养老服务"}
+	changed[4].Date = changed[4].Date.Add(time.Second)
+	c := hashDocs(changed, 2)
+	for i := range docs {
+		if (c[i] != a[i]) != (i == 3 || i == 4) {
+			t.Errorf("doc %d: hash changed = %v", i, c[i] != a[i])
+		}
+	}
+}
+
+func BenchmarkHashDocs(b *testing.B) {
+	m := &Manifest{Generator: "pufa"}
+	for i := range 200 {
+		m.Pages = append(m.Pages, Page{URL: fmt.Sprintf("/laws/l%d/", i), Kind: "page", Section: "laws", Title: "法"})
+		_, m.Pages[i].Articles = LawText(synthLaw(50))
+	}
+	docs := docsFromManifest(m)
+	var n int64
+	for i := range docs {
+		n += docBytes(&docs[i])
+	}
+	b.SetBytes(n)
+	b.ReportAllocs()
+	for b.Loop() {
+		hashDocs(docs, 1)
+	}
+}
+
+// BenchmarkBuildIndex builds the index of 2,000 article documents from
+// scratch, and then again updating it after one article changed.
+func BenchmarkBuildIndex(b *testing.B) {
+	m := &Manifest{Generator: "pufa"}
+	for i := range 40 {
+		m.Pages = append(m.Pages, Page{URL: fmt.Sprintf("/laws/l%d/", i), Kind: "page", Section: "laws", Title: fmt.Sprintf("法%d", i)})
+		_, m.Pages[i].Articles = LawText(synthLaw(50))
+	}
+	docs := docsFromManifest(m)
+	var n int64
+	for i := range docs {
+		n += docBytes(&docs[i])
+	}
+	dir := b.TempDir()
+	if err := PreloadAnalysis(""); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("full", func(b *testing.B) {
+		b.SetBytes(n)
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			i++
+			if _, err := BuildIndex(context.Background(), m, filepath.Join(dir, fmt.Sprint("full", i)), BuildOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	base := filepath.Join(dir, "base")
+	if _, err := BuildIndex(context.Background(), m, base, BuildOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("one-change", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			i++
+			m.Pages[0].Articles[0].Text = fmt.Sprint("第1条　修改", i)
+			st, err := BuildIndex(context.Background(), m, filepath.Join(dir, fmt.Sprint("inc", i)), BuildOptions{Previous: base})
+			if err != nil || st.Full {
+				b.Fatal(err, st.Reason)
+			}
+		}
+	})
+}
