@@ -209,11 +209,19 @@ var markupChecks = []markupCheck{
 		return nil
 	}},
 	{"feeds in head", func(doc *html.Node, _ []byte) error {
-		for _, typ := range []string{"application/rss+xml", "application/atom+xml", "application/feed+json"} {
+		// Every page links the site's feeds once; sections and terms also
+		// link their own, and every feed link stays under the base path.
+		site := map[string]string{"application/rss+xml": "index.xml", "application/atom+xml": "atom.xml", "application/feed+json": "feed.json"}
+		for typ, file := range site {
 			if len(find(doc, func(n *html.Node) bool {
-				return n.DataAtom == atom.Link && attr(n, "rel") == "alternate" && attr(n, "type") == typ && strings.HasPrefix(attr(n, "href"), basePath)
+				return n.DataAtom == atom.Link && attr(n, "rel") == "alternate" && attr(n, "type") == typ && attr(n, "href") == basePath+file
 			})) != 1 {
-				return fmt.Errorf("no <link rel=alternate type=%s> under %s", typ, basePath)
+				return fmt.Errorf("no <link rel=alternate type=%s href=%s%s>", typ, basePath, file)
+			}
+		}
+		for _, n := range find(doc, func(n *html.Node) bool { return n.DataAtom == atom.Link && attr(n, "rel") == "alternate" }) {
+			if !strings.HasPrefix(attr(n, "href"), basePath) {
+				return fmt.Errorf("feed link %q is not under %s", attr(n, "href"), basePath)
 			}
 		}
 		return nil
