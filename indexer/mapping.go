@@ -9,10 +9,14 @@ import (
 	"github.com/pufa-gov/pufa/indexer/zh"
 )
 
-// Field names of the search index. Each text property is indexed twice:
-// once with dictionary word segmentation (precise, ranks whole words) and
-// once as CJK unigrams+bigrams (recall: one-character queries, words the
-// dictionary does not know). Titles are also indexed as pinyin.
+// Field names of the search index. Titles are indexed three ways: as
+// dictionary words (precise, ranks whole words), as CJK unigrams+bigrams
+// (recall: one-character queries, words the dictionary does not know) and
+// as pinyin. Every other text is indexed as unigrams+bigrams only: a query
+// word is looked up as all of its bigrams (see gramsQuery), which finds
+// the word wherever the text has it, and the dictionary is used on the
+// query side only. Indexing the long texts once instead of twice halves
+// the index and its build (see "Build and index" in BENCHMARKS.md).
 //
 // The text properties have roles, weighted in this order when ranking:
 // title (a page's or a law's own title), heading (what an article is filed
@@ -22,29 +26,26 @@ import (
 // against lengths of its own kind: a 60-character article and a
 // 2,000-character news page are both "one document's text".
 const (
-	fieldType         = "type"
-	fieldTitle        = "title"
-	fieldTitleGrams   = "title_gram"
-	fieldTitlePY      = "title_py"
-	fieldHeading      = "heading"
-	fieldHeadingGrams = "heading_gram"
-	fieldText         = "text"
-	fieldTextGrams    = "text_gram"
-	fieldBody         = "body"
-	fieldBodyGrams    = "body_gram"
-	fieldLaw          = "law"
-	fieldArticle      = "article"
-	fieldLawTitle     = "lawtitle"
-	fieldPart         = "part"
-	fieldFile         = "file"
-	fieldURL          = "url"
-	fieldDate         = "date"
-	fieldStatus       = "status"
-	fieldCurrent      = "current"
-	fieldCategory     = "category"
-	fieldDepartment   = "department"
-	fieldAudience     = "audience"
-	fieldMethod       = "method"
+	fieldType       = "type"
+	fieldTitle      = "title"
+	fieldTitleGrams = "title_gram"
+	fieldTitlePY    = "title_py"
+	fieldHeading    = "heading"
+	fieldText       = "text"
+	fieldBody       = "body"
+	fieldLaw        = "law"
+	fieldArticle    = "article"
+	fieldLawTitle   = "lawtitle"
+	fieldPart       = "part"
+	fieldFile       = "file"
+	fieldURL        = "url"
+	fieldDate       = "date"
+	fieldStatus     = "status"
+	fieldCurrent    = "current"
+	fieldCategory   = "category"
+	fieldDepartment = "department"
+	fieldAudience   = "audience"
+	fieldMethod     = "method"
 )
 
 // facetFields are the keyword fields offered as facets and filters, by
@@ -67,9 +68,10 @@ func newMapping() mapping.IndexMapping {
 		f.Name = name
 		f.Analyzer = analyzer
 		f.Store = store
-		// Positions are needed for phrase queries; highlighting is done by
-		// the indexer from stored text, not from term vectors.
-		f.IncludeTermVectors = true
+		// No term vectors: no query needs positions (a phrase is looked
+		// up as all of its bigrams) and snippets are built from the stored
+		// text. They would be 60% of the index and of its build time.
+		f.IncludeTermVectors = false
 		f.IncludeInAll = false
 		f.DocValues = false
 		return f
@@ -91,15 +93,9 @@ func newMapping() mapping.IndexMapping {
 		text(fieldTitle, zh.AnalyzerName, true),
 		text(fieldTitleGrams, zh.BigramAnalyzerName, false),
 		text(fieldTitlePY, zh.PinyinAnalyzerName, false))
-	dm.AddFieldMappingsAt(fieldHeading,
-		text(fieldHeading, zh.AnalyzerName, false),
-		text(fieldHeadingGrams, zh.BigramAnalyzerName, false))
-	dm.AddFieldMappingsAt(fieldText,
-		text(fieldText, zh.AnalyzerName, true),
-		text(fieldTextGrams, zh.BigramAnalyzerName, false))
-	dm.AddFieldMappingsAt(fieldBody,
-		text(fieldBody, zh.AnalyzerName, true),
-		text(fieldBodyGrams, zh.BigramAnalyzerName, false))
+	dm.AddFieldMappingsAt(fieldHeading, text(fieldHeading, zh.BigramAnalyzerName, false))
+	dm.AddFieldMappingsAt(fieldText, text(fieldText, zh.BigramAnalyzerName, true))
+	dm.AddFieldMappingsAt(fieldBody, text(fieldBody, zh.BigramAnalyzerName, true))
 	dm.AddFieldMappingsAt(fieldLaw, kw(fieldLaw, true, false))
 	dm.AddFieldMappingsAt(fieldArticle, kw(fieldArticle, true, false))
 	// Official law title, part and content path: exact values that

@@ -17,7 +17,8 @@ import (
 
 // Bounds on the work one query may cause. Whatever a resident types, the
 // query handed to Bleve is built here from the normalised text, only of
-// match, phrase and term queries, and never larger than these.
+// match, term and conjunctions of term queries, and never larger than
+// these.
 const (
 	// maxQueryWords: words of the query beyond this are ignored.
 	maxQueryWords = 12
@@ -27,6 +28,8 @@ const (
 	maxPins = 10
 	// maxExactRunes: longer text is not looked for verbatim.
 	maxExactRunes = 32
+	// maxGrams: the bigrams of a text looked up at most, in order.
+	maxGrams = maxExactRunes
 )
 
 // analysis chooses which index fields a query is matched against. The
@@ -34,22 +37,19 @@ const (
 type analysis int
 
 const (
-	// analysisWordsGrams matches dictionary words for ranking and uses the
-	// bigram fields for exact substrings and for what the dictionary
+	// analysisWordsGrams segments the query into dictionary words and
+	// matches each word (as a word in titles, as all of its bigrams in
+	// other texts), the whole query verbatim and what the dictionary
 	// misses. This is what Search uses.
 	analysisWordsGrams analysis = iota
-	// analysisGrams uses only the bigram fields, the usual CJK baseline.
+	// analysisGrams matches the query's bigrams, any of them, in the
+	// bigram fields: the usual CJK baseline.
 	analysisGrams
-	// analysisWords uses only the dictionary-word fields.
-	analysisWords
 )
 
 func (a analysis) String() string {
-	switch a {
-	case analysisGrams:
+	if a == analysisGrams {
 		return "bigram only"
-	case analysisWords:
-		return "words only"
 	}
 	return "words + bigrams"
 }
@@ -208,14 +208,15 @@ func (ix *Index) textQuery(p *plan, a analysis) query.Query {
 	for _, s := range p.synonyms {
 		sources = append(sources, source{s, weightAlternative})
 	}
+	// A field with no word field is matched by the words' bigrams.
 	fields := []struct {
 		words, grams string
 		weight       float64
 	}{
 		{fieldTitle, fieldTitleGrams, weightTitle},
-		{fieldText, fieldTextGrams, weightText},
-		{fieldHeading, fieldHeadingGrams, weightHeading},
-		{fieldBody, fieldBodyGrams, weightBody},
+		{"", fieldText, weightText},
+		{"", fieldHeading, weightHeading},
+		{"", fieldBody, weightBody},
 	}
 	// One character says little where it occurs in running text, much
 	// where it occurs in a title: 婚 asks for the pages about marriage,
@@ -223,7 +224,7 @@ func (ix *Index) textQuery(p *plan, a analysis) query.Query {
 	single := utf8.RuneCountInString(p.text) == 1 && isHan(p.text) && p.alt == ""
 	top := newDisMax(tieFields)
 	for _, f := range fields {
-		if single && (f.words == fieldText || f.words == fieldBody) {
+		if single && (f.grams == fieldText || f.grams == fieldBody) {
 			f.weight *= singleCharTextShare
 		}
 		field := newDisMax(0)
@@ -231,25 +232,21 @@ func (ix *Index) textQuery(p *plan, a analysis) query.Query {
 			w := f.weight * s.weight
 			// Both clauses match a verbatim occurrence; Bleve's
 			// disjunction halves a match of the words alone.
-			var words, exact query.Query
+			var words query.Query
 			switch a {
 			case analysisWordsGrams:
 				words = wordsQuery(s.text, f.words, f.grams, w, f.words == fieldTitle)
-				exact = phraseQuery(s.text, f.grams, zh.BigramQueryAnalyzerName, w*weightExact)
 			case analysisGrams:
 				words = matchQuery(s.text, f.grams, zh.BigramQueryAnalyzerName, w)
-				exact = phraseQuery(s.text, f.grams, zh.BigramQueryAnalyzerName, w*weightExact)
-			case analysisWords:
-				words = wordsQuery(s.text, f.words, f.words, w, f.words == fieldTitle)
-				exact = phraseQuery(s.text, f.words, "", w*weightExact)
 			}
-			if isSingleHan(s.text) || utf8.RuneCountInString(s.text) > maxExactRunes {
+			if isSingleHan(s.text) || utf8.RuneCountInString(s.text) > maxExactRunes || strings.ContainsRune(s.text, ' ') {
 				// One character: the words are the verbatim text. A
-				// long text: no document repeats it verbatim.
+				// long text: no document repeats it verbatim. Words
+				// the resident spaced: no document has the spaces.
 				field.add(words)
 				continue
 			}
-			field.add(bleve.NewDisjunctionQuery(words, exact))
+			field.add(bleve.NewDisjunctionQuery(words, gramsQuery(s.text, f.grams, w*weightExact)))
 		}
 		if f.words == fieldTitle && p.pinyin != "" {
 			field.add(matchQuery(p.pinyin, fieldTitlePY, "", f.weight))
@@ -284,17 +281,14 @@ func coverageQuery(p *plan, a analysis) query.Query {
 	all := bleve.NewConjunctionQuery()
 	for _, w := range words {
 		anywhere := newDisMax(0)
-		for _, f := range [][2]string{{fieldTitle, fieldTitleGrams}, {fieldHeading, fieldHeadingGrams},
-			{fieldText, fieldTextGrams}, {fieldBody, fieldBodyGrams}} {
-			if a != analysisGrams {
-				t := bleve.NewTermQuery(w)
-				t.SetField(f[0])
-				t.SetBoost(weightCoverage)
-				anywhere.add(t)
-			}
-			if a != analysisWords {
-				anywhere.add(phraseQuery(w, f[1], zh.BigramQueryAnalyzerName, weightCoverage))
-			}
+		if a != analysisGrams {
+			t := bleve.NewTermQuery(w)
+			t.SetField(fieldTitle)
+			t.SetBoost(weightCoverage)
+			anywhere.add(t)
+		}
+		for _, f := range []string{fieldTitleGrams, fieldHeading, fieldText, fieldBody} {
+			anywhere.add(gramsQuery(w, f, weightCoverage))
 		}
 		all.AddQuery(anywhere)
 	}
@@ -327,7 +321,8 @@ func (ix *Index) boostQuery(p *plan, a analysis) query.Query {
 }
 
 // wordsQuery matches the words of text (top-level words of the
-// dictionary, at most maxQueryWords) in a word field; a document scores by
+// dictionary, at most maxQueryWords) in a word field, or by their bigrams
+// in a bigram field when field is ""; a document scores by
 // the words it has, scaled by the share of the words it has.
 //
 // The dictionary leaves single characters where it knows no word: a
@@ -353,7 +348,7 @@ func wordsQuery(text, field, grams string, boost float64, all bool) query.Query 
 	var run []string
 	flush := func() {
 		if len(run) > 1 {
-			d.AddQuery(phraseQuery(strings.Join(run, ""), grams, zh.BigramQueryAnalyzerName, boost))
+			d.AddQuery(gramsQuery(strings.Join(run, ""), grams, boost))
 		}
 		run = run[:0]
 	}
@@ -388,20 +383,24 @@ const partShare = 0.5
 // of the dictionary: it is looked up in the bigram field, where every
 // character is indexed.
 func wordQuery(w zh.QueryWord, field, grams string, boost float64) query.Query {
-	t := bleve.NewTermQuery(w.Text)
-	t.SetField(field)
-	if isSingleHan(w.Text) {
-		t.SetField(grams)
+	var q query.Query
+	switch {
+	case isSingleHan(w.Text) || field == "":
+		q = wordGramsQuery(w.Text, grams, boost)
+	default:
+		t := bleve.NewTermQuery(w.Text)
+		t.SetField(field)
+		t.SetBoost(boost)
+		q = t
 	}
-	t.SetBoost(boost)
 	if len(w.Parts) == 0 {
-		return t
+		return q
 	}
 	parts := bleve.NewConjunctionQuery()
 	for _, p := range w.Parts {
 		parts.AddQuery(wordQuery(p, field, grams, boost*partShare))
 	}
-	return bleve.NewDisjunctionQuery(t, parts)
+	return bleve.NewDisjunctionQuery(q, parts)
 }
 
 func isHan(s string) bool {
@@ -423,20 +422,47 @@ func matchQuery(text, field, analyzer string, boost float64) query.Query {
 	return m
 }
 
-func phraseQuery(text, field, analyzer string, boost float64) query.Query {
-	m := bleve.NewMatchPhraseQuery(text)
-	m.SetField(field)
-	m.SetBoost(boost)
-	if analyzer != "" {
-		m.Analyzer = analyzer
+// gramsQuery matches text in a bigram field as all of its bigrams (see
+// zh.QueryGrams): where the text occurs verbatim, and almost only there,
+// since consecutive bigrams overlap. The field has no positions to check
+// more; a two-character word is one bigram and exact either way.
+func gramsQuery(text, field string, boost float64) query.Query {
+	grams := zh.QueryGrams(text)
+	if len(grams) > maxGrams {
+		grams = grams[:maxGrams]
 	}
-	return m
+	term := func(g string) *query.TermQuery {
+		t := bleve.NewTermQuery(g)
+		t.SetField(field)
+		t.SetBoost(boost)
+		return t
+	}
+	switch len(grams) {
+	case 0:
+		return bleve.NewMatchNoneQuery()
+	case 1:
+		return term(grams[0])
+	}
+	c := bleve.NewConjunctionQuery()
+	for _, g := range grams {
+		c.AddQuery(term(g))
+	}
+	return c
+}
+
+// wordGramsQuery matches one word in a bigram field as all of its
+// bigrams, scored like one term: each bigram's share of the boost is
+// 1/n, so that a word of four characters (three bigrams) does not count
+// three times what the same word counts in a title's word field.
+func wordGramsQuery(word, field string, boost float64) query.Query {
+	n := len(zh.QueryGrams(word))
+	return gramsQuery(word, field, boost/float64(max(1, min(n, maxGrams))))
 }
 
 // rankedQuery wraps the text query: pinned documents are added and put
 // first, every other match is scored by relevance times its prior (see
 // priorQuery), and the filters restrict without scoring.
-func (ix *Index) rankedQuery(p *plan, q Query, opts rankOptions) query.Query {
+func (ix *Index) rankedQuery(p *plan, q Query, opts rankOptions) *priorQuery {
 	var match query.Query = ix.textQuery(p, opts.analysis)
 	if boost := ix.boostQuery(p, opts.analysis); boost != nil {
 		b := bleve.NewBooleanQuery()

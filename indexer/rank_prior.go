@@ -73,6 +73,8 @@ type priorQuery struct {
 	boosted map[string]float64
 	priors  priorTable
 	built   time.Time
+	// facets, when set, counts the facet values of every match.
+	facets *facetCounter
 }
 
 // Searcher implements query.Query.
@@ -82,7 +84,7 @@ func (q *priorQuery) Searcher(ctx context.Context, i index.IndexReader, m mappin
 	if err != nil {
 		return nil, err
 	}
-	s := &priorSearcher{inner: inner, reader: i, priors: q.priors, built: q.built, explain: options.Explain}
+	s := &priorSearcher{inner: inner, reader: i, priors: q.priors, built: q.built, explain: options.Explain, facets: q.facets}
 	internal := func(ids map[string]float64) (map[uint64]float64, error) {
 		if len(ids) == 0 {
 			return nil, nil
@@ -123,7 +125,8 @@ type priorSearcher struct {
 	explain bool
 	// dv reads the prior of a document the table lacks (none, in an
 	// index opened read-only).
-	dv priorVisitor
+	dv     priorVisitor
+	facets *facetCounter
 }
 
 func (s *priorSearcher) rescore(d *search.DocumentMatch) (*search.DocumentMatch, error) {
@@ -131,6 +134,9 @@ func (s *priorSearcher) rescore(d *search.DocumentMatch) (*search.DocumentMatch,
 		return nil, nil
 	}
 	n := d.IndexInternalID.Value()
+	if s.facets != nil {
+		s.facets.add(n)
+	}
 	if r, ok := s.pins[n]; ok {
 		d.Score = pinScore*r + d.Score
 	} else {
@@ -205,18 +211,24 @@ func (t priorTable) of(n uint64) (float64, bool) {
 // maxPriorTable bounds the table (4 bytes a document).
 const maxPriorTable = 1 << 24
 
-// openPriors computes the priors of an opened index's documents.
-func openPriors(bi bleve.Index, built time.Time) (priorTable, error) {
+// openTables computes the priors and facet values of an opened index's
+// documents.
+func openTables(bi bleve.Index, meta Meta) (priorTable, *facetTable, error) {
 	adv, err := bi.Advanced()
 	if err != nil {
-		return nil, fmt.Errorf("priors: %w", err)
+		return nil, nil, fmt.Errorf("priors: %w", err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return nil, fmt.Errorf("priors: %w", err)
+		return nil, nil, fmt.Errorf("priors: %w", err)
 	}
 	defer r.Close()
-	return loadPriors(context.Background(), r, built)
+	priors, err := loadPriors(context.Background(), r, meta.Built)
+	if err != nil {
+		return nil, nil, err
+	}
+	facets, err := loadFacets(context.Background(), r, resultFacets, meta.Terms)
+	return priors, facets, err
 }
 
 // loadPriors computes the prior of every document of the index from the

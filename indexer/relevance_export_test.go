@@ -9,11 +9,11 @@ import (
 
 // Analyses names the analyses the relevance test compares; the first is
 // the one Search uses.
-var Analyses = []string{analysisWordsGrams.String(), analysisGrams.String(), analysisWords.String()}
+var Analyses = []string{analysisWordsGrams.String(), analysisGrams.String()}
 
 // SearchWith runs q with the named analysis, with or without best bets.
 func (ix *Index) SearchWith(ctx context.Context, q Query, analysisName string, bestBets bool) (*Result, error) {
-	for _, a := range []analysis{analysisWordsGrams, analysisGrams, analysisWords} {
+	for _, a := range []analysis{analysisWordsGrams, analysisGrams} {
 		if a.String() == analysisName {
 			return ix.search(ctx, q, rankOptions{analysis: a, noBestBets: !bestBets})
 		}

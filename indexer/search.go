@@ -85,6 +85,7 @@ type Index struct {
 	meta   Meta
 	data   *searchData
 	priors priorTable
+	facets *facetTable
 }
 
 // Open opens the index that BuildIndex wrote under dir and checks that it
@@ -126,12 +127,12 @@ func Open(dir string) (*Index, error) {
 		bi.Close()
 		return nil, fmt.Errorf("open index: %w", err)
 	}
-	priors, err := openPriors(bi, meta.Built)
+	priors, facets, err := openTables(bi, meta)
 	if err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("open index: %w", err)
 	}
-	return &Index{bi: bi, meta: meta, data: sd, priors: priors}, nil
+	return &Index{bi: bi, meta: meta, data: sd, priors: priors, facets: facets}, nil
 }
 
 // Close releases the index.
@@ -205,11 +206,10 @@ func (ix *Index) search(ctx context.Context, q Query, opts rankOptions) (*Result
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	req := bleve.NewSearchRequestOptions(ix.rankedQuery(&p, q, opts), q.Size, (q.Page-1)*q.Size, false)
+	pq := ix.rankedQuery(&p, q, opts)
+	pq.facets = ix.facets.counter()
+	req := bleve.NewSearchRequestOptions(pq, q.Size, (q.Page-1)*q.Size, false)
 	req.Fields = []string{fieldTitle, fieldURL, fieldType, fieldLaw, fieldArticle, fieldDate, fieldText, fieldBody}
-	for _, f := range resultFacets {
-		req.AddFacet(f, bleve.NewFacetRequest(f, 20))
-	}
 	if q.Sort == "date" {
 		req.SortBy([]string{"-" + fieldDate, "-_score"})
 	}
@@ -223,15 +223,12 @@ func (ix *Index) search(ctx context.Context, q Query, opts rankOptions) (*Result
 		Page:       q.Page,
 		Size:       q.Size,
 		Hits:       make([]Hit, 0, len(sr.Hits)),
-		Facets:     map[string][]Facet{},
+		Facets:     pq.facets.result(),
 		Suggestion: html.EscapeString(p.suggestion),
 	}
 	marks := p.highlights()
 	for _, h := range sr.Hits {
 		res.Hits = append(res.Hits, hitOf(h, marks))
-	}
-	for _, f := range resultFacets {
-		res.Facets[f] = facetsOf(sr.Facets[f])
 	}
 	res.TookMS = time.Since(start).Milliseconds()
 	return res, nil
@@ -277,17 +274,6 @@ func hitOf(h *search.DocumentMatch, marks []string) Hit {
 	}
 	hit.Snippet = Snippet(body, marks, snippetRunes)
 	return hit
-}
-
-func facetsOf(fr *search.FacetResult) []Facet {
-	out := []Facet{}
-	if fr == nil || fr.Terms == nil {
-		return out
-	}
-	for _, t := range fr.Terms.Terms() {
-		out = append(out, Facet{Term: t.Term, Count: t.Count})
-	}
-	return out
 }
 
 // highlightTerms lists the strings to mark in snippets, longest first so

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
 	"time"
 
 	"golang.org/x/tools/txtar"
@@ -388,4 +390,50 @@ func TestSearchConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// The facets a search counts as its matches stream past equal Bleve's
+// own facets of the same query, with and without filters.
+func TestFacetsMatchBleve(t *testing.T) {
+	ix := fixtureIndex(t)
+	ctx := context.Background()
+	for _, q := range []Query{
+		{Text: "遗嘱"}, {Text: "婚姻登记"}, {Text: "老年人"}, {Text: "的"},
+		{Text: "遗嘱", Filters: map[string]string{"type": "catalog"}},
+		{Text: "登记", Filters: map[string]string{"department": "社会事务科"}},
+	} {
+		res, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.Validate(&q); err != nil {
+			t.Fatal(err)
+		}
+		p, err := ix.planQuery(ctx, q.Text, rankOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := bleve.NewSearchRequestOptions(ix.rankedQuery(&p, q, rankOptions{}), 10, 0, false)
+		for _, f := range resultFacets {
+			req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+		}
+		sr, err := ix.bi.SearchInContext(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sr.Total != res.Total {
+			t.Errorf("%q: total %d, Bleve %d", q.Text, res.Total, sr.Total)
+		}
+		for _, f := range resultFacets {
+			want := []Facet{}
+			if fr := sr.Facets[f]; fr != nil && fr.Terms != nil {
+				for _, tf := range fr.Terms.Terms() {
+					want = append(want, Facet{Term: tf.Term, Count: tf.Count})
+				}
+			}
+			if !slices.Equal(res.Facets[f], want) {
+				t.Errorf("%q %v: facet %s = %v, Bleve's %v", q.Text, q.Filters, f, res.Facets[f], want)
+			}
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pufa-gov/pufa/indexer"
 	"github.com/pufa-gov/pufa/internal/gitsync"
 	"github.com/pufa-gov/pufa/internal/pipeline"
 	"github.com/pufa-gov/pufa/internal/release"
@@ -44,6 +45,7 @@ func (c serveCmd) Run(ctx context.Context, env *Env, args []string) error {
 	frames := fs.String("frame-ancestors", "", "comma-separated `ORIGINS` (e.g. the district portal) allowed to frame pages")
 	hsts := fs.Bool("hsts", false, "send Strict-Transport-Security (when served over TLS)")
 	accessLog := fs.Bool("access-log", true, "log every request")
+	cacheSize := fs.Int("search-cache", indexer.DefaultCacheSize, "search result pages kept in memory (`N`; 0 = none)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -106,7 +108,10 @@ func (c serveCmd) Run(ctx context.Context, env *Env, args []string) error {
 	sopts := server.Options{
 		BasePath: basePath, AllowedOrigins: splitList(*origins), Logger: logger,
 		RateLimit: *rateLimit, TrustedProxies: trusted, FrameAncestors: splitList(*frames),
-		HSTS: *hsts, AccessLog: *accessLog,
+		HSTS: *hsts, AccessLog: *accessLog, CacheSize: *cacheSize,
+	}
+	if *cacheSize <= 0 {
+		sopts.CacheSize = -1
 	}
 	// The hook asks the publisher for a pull, and the publisher swaps
 	// releases into the server: the rebuilder comes first.

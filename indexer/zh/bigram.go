@@ -1,9 +1,12 @@
 package zh
 
 import (
+	"slices"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/registry"
 )
 
 // BigramTokenizer is the zh_bigram (Unigrams: true) and zh_bigram_query
@@ -50,5 +53,28 @@ func (t *BigramTokenizer) Tokenize(input []byte) analysis.TokenStream {
 			pos++
 		}
 	})
+	return out
+}
+
+var queryAnalyzer = sync.OnceValues(func() (analysis.Analyzer, error) {
+	return registry.NewCache().AnalyzerNamed(BigramQueryAnalyzerName)
+})
+
+// QueryGrams returns the distinct terms that zh_bigram_query makes of
+// text, in order: its bigrams, a lone character, words of other scripts.
+// A text that a zh_bigram field holds verbatim has every one of them; an
+// index without positions looks a phrase up as all of them.
+func QueryGrams(text string) []string {
+	a, err := queryAnalyzer()
+	if err != nil {
+		// The analyzer is registered by this package's init.
+		panic(err)
+	}
+	var out []string
+	for _, t := range a.Analyze([]byte(text)) {
+		if s := string(t.Term); !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
 	return out
 }

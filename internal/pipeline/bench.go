@@ -467,8 +467,8 @@ func (r *BenchReport) WriteReport(w io.Writer) error {
 				name string
 				f, e rusage.Usage
 			}{
-				{"– analysis", r.Full.Index.Analysis, edit.Index.Analysis},
-				{"– index write", r.Full.Index.Write, edit.Index.Write},
+				{"– analysis, segments", r.Full.Index.Analysis, edit.Index.Analysis},
+				{"– merge / update", r.Full.Index.Write, edit.Index.Write},
 			} {
 				fmt.Fprintf(bw, "| %s | %s | | %s | | %s | | %s | |\n", part.name,
 					secs(part.f.Wall), secs(part.f.CPU), secs(part.e.Wall), secs(part.e.CPU))
@@ -491,7 +491,7 @@ func (r *BenchReport) WriteReport(w io.Writer) error {
 	fmt.Fprintf(bw, "\nIndex: %d documents of %.1f MB of text; %s on disk, %.2f× the text (%.2f× the law files), %d segment.\n",
 		ix.Docs, float64(ix.Bytes)/1e6, mb(ix.Size), float64(ix.Size)/float64(max(1, ix.Bytes)), float64(ix.Size)/float64(max(1, r.CorpusBytes)), ix.Segments)
 	if w := fs[StageIndex].Duration; w > 0 {
-		fmt.Fprintf(bw, "Full index stage: %.0f docs/s, %.2f MB/s of text; analysis %s CPU on %d goroutines, index write %s CPU on one.\n",
+		fmt.Fprintf(bw, "Full index stage: %.0f docs/s, %.2f MB/s of text; analysis and segment writing %s CPU on %d goroutines, merging %s CPU on one.\n",
 			float64(ix.Docs)/w.Seconds(), float64(ix.Bytes)/1e6/w.Seconds(), secs(ix.Analysis.CPU), r.Procs, secs(ix.Write.CPU))
 	}
 	for i, e := range r.Edits {

@@ -283,7 +283,11 @@ func TestDiskFull(t *testing.T) {
 		t.Fatalf("first build on a %d KiB disk: %v", size*3/2>>10, err)
 	}
 	want := answers(t, res.Dir)
-	_, err = Run(context.Background(), faultOptions(t, content, out))
+	// A full build: an incremental one links most of its files from the
+	// first release and needs little room.
+	full := faultOptions(t, content, out)
+	full.Full = true
+	_, err = Run(context.Background(), full)
 	if err == nil {
 		t.Fatal("second build on a full disk succeeded")
 	}

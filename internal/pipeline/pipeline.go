@@ -5,6 +5,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -197,22 +198,34 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return err
 		}},
 		{StageIndex, func() error {
+			// Feeds, open data and calendars, then the gzip copies of the
+			// web root, need the manifest but not the index: they are
+			// written while the index merges its segments, on the
+			// processor the merge leaves idle.
+			type sideResult struct {
+				timings []Timing
+				pub     indexer.PublishStats
+				err     error
+			}
+			side := make(chan sideResult, 1)
+			merging := make(chan struct{})
+			go func() {
+				<-merging
+				var r sideResult
+				r.timings, r.pub, r.err = sideStages(m, stage.Path(), res.Previous)
+				side <- r
+			}()
 			var err error
 			res.Index, err = indexer.BuildIndex(ctx, m, stage.Path(), indexer.BuildOptions{
 				DataDir: filepath.Join(opts.Site, "data"), Progress: opts.Progress,
 				Previous: res.Previous, Workers: opts.Index.Workers, BatchSize: opts.Index.BatchSize,
+				Merging: func() { close(merging) },
 			})
-			return err
+			r := <-side
+			res.Timings = append(res.Timings, r.timings...)
+			res.Published, feeds = r.pub, r.pub.Feeds
+			return errors.Join(err, r.err)
 		}},
-		{StageFeeds, func() error {
-			var err error
-			res.Published, err = indexer.WritePublished(m, stage.Path(), indexer.PublishOptions{Previous: res.Previous})
-			feeds = res.Published.Feeds
-			return err
-		}},
-		// Gzip copies of text files beside them, served to clients that
-		// accept gzip.
-		{StageCompress, func() error { return precompress.Precompress(filepath.Join(stage.Path(), "public")) }},
 		{StageVerify, func() error { return verify(stage.Path(), m, res.Index, res.Published) }},
 	}
 	for _, s := range steps {
@@ -228,6 +241,27 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	res.Release = info
 	res.Dir = filepath.Join(opts.Out, "releases", stage.ID())
 	return res, nil
+}
+
+// sideStages writes the feeds, open data and calendars of m into the
+// staged release in dir, then the gzip copies of its web root, and
+// reports their wall times as run alongside the index stage. Files equal
+// to the previous release's reuse its gzip copies.
+func sideStages(m *indexer.Manifest, dir, previous string) ([]Timing, indexer.PublishStats, error) {
+	start := time.Now()
+	pub, err := indexer.WritePublished(m, dir, indexer.PublishOptions{Previous: previous})
+	timings := []Timing{{Stage: StageFeeds, Duration: time.Since(start), Alongside: StageIndex}}
+	if err != nil {
+		return timings, pub, fmt.Errorf("%s: %w", StageFeeds, err)
+	}
+	start = time.Now()
+	var prevPublic string
+	if previous != "" {
+		prevPublic = filepath.Join(previous, "public")
+	}
+	err = precompress.Precompress(filepath.Join(dir, "public"), precompress.Options{Previous: prevPublic})
+	timings = append(timings, Timing{Stage: StageCompress, Duration: time.Since(start), Alongside: StageIndex})
+	return timings, pub, err
 }
 
 // verify checks the staged release before it may be served: the index

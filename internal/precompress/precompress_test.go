@@ -44,7 +44,7 @@ func TestPrecompress(t *testing.T) {
 	os.WriteFile(outside, []byte(page), 0o644)
 	os.Symlink(outside, filepath.Join(dir, "link.html"))
 
-	if err := Precompress(dir); err != nil {
+	if err := Precompress(dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]bool{
@@ -77,7 +77,7 @@ func TestPrecompress(t *testing.T) {
 		}
 	}
 	// Running again replaces the copies and does not compress them twice.
-	if err := Precompress(dir); err != nil {
+	if err := Precompress(dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "index.html.gz.gz")); err == nil {
@@ -86,7 +86,7 @@ func TestPrecompress(t *testing.T) {
 }
 
 func TestPrecompressMissingDir(t *testing.T) {
-	if err := Precompress(filepath.Join(t.TempDir(), "none")); err == nil {
+	if err := Precompress(filepath.Join(t.TempDir(), "none"), Options{}); err == nil {
 		t.Fatal("Precompress of a missing directory succeeded")
 	}
 }
@@ -101,7 +101,7 @@ func BenchmarkPrecompress(b *testing.B) {
 	}
 	b.SetBytes(int64(200 * len(page)))
 	for b.Loop() {
-		if err := Precompress(dir); err != nil {
+		if err := Precompress(dir, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -118,7 +118,7 @@ func TestPrecompressDir(t *testing.T) {
 		t.Skip("set PUFA_PRECOMPRESS_DIR to a web root to measure")
 	}
 	start := time.Now()
-	if err := Precompress(dir); err != nil {
+	if err := Precompress(dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	took := time.Since(start)
@@ -136,4 +136,62 @@ func TestPrecompressDir(t *testing.T) {
 		return nil
 	})
 	t.Logf("%d files, %.1f MiB → %.1f MiB (%.0f%%) in %v", files, float64(plain)/(1<<20), float64(zipped)/(1<<20), 100*float64(zipped)/float64(max(plain, 1)), took.Round(time.Millisecond))
+}
+
+// A file equal to the previous release's gets that release's gzip copy
+// (the same file); a changed file is compressed again.
+func TestPrecompressReusesPrevious(t *testing.T) {
+	prev, next := t.TempDir(), t.TempDir()
+	same := []byte(strings.Repeat("<p>婚姻登记 同一页</p>\n", 100))
+	write := func(dir, name string, b []byte) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(prev, "laws/a/index.html", same)
+	write(prev, "laws/b/index.html", []byte(strings.Repeat("<p>旧的</p>\n", 100)))
+	if err := Precompress(prev, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	changed := []byte(strings.Repeat("<p>新的</p>\n", 100))
+	write(next, "laws/a/index.html", same)
+	write(next, "laws/b/index.html", changed)
+	write(next, "laws/c/index.html", changed)
+	if err := Precompress(next, Options{Previous: prev}); err != nil {
+		t.Fatal(err)
+	}
+	inode := func(p string) os.FileInfo {
+		t.Helper()
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi
+	}
+	if !os.SameFile(inode(filepath.Join(prev, "laws/a/index.html.gz")), inode(filepath.Join(next, "laws/a/index.html.gz"))) {
+		t.Error("an unchanged file was compressed again instead of reusing the previous copy")
+	}
+	if os.SameFile(inode(filepath.Join(prev, "laws/b/index.html.gz")), inode(filepath.Join(next, "laws/b/index.html.gz"))) {
+		t.Error("a changed file got the previous release's gzip copy")
+	}
+	for _, name := range []string{"laws/a/index.html", "laws/b/index.html", "laws/c/index.html"} {
+		want, _ := os.ReadFile(filepath.Join(next, name))
+		f, err := os.Open(filepath.Join(next, name+Suffix))
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(zr)
+		f.Close()
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s.gz does not decompress to the file (%v)", name, err)
+		}
+	}
 }

@@ -32,7 +32,11 @@ type Options struct {
 	SearchTimeout time.Duration
 	// MaxSearches bounds concurrent searches; beyond it the API answers 503.
 	MaxSearches int
-	Logger      *slog.Logger
+	// CacheSize is the number of search result pages kept in memory
+	// (indexer.ResultCache); 0 means indexer.DefaultCacheSize, negative
+	// none.
+	CacheSize int
+	Logger    *slog.Logger
 	// Now is the clock; nil means time.Now. Tests pin it.
 	Now func() time.Time
 	// RateLimit is the number of searches a second one client may make;
@@ -61,6 +65,9 @@ type Server struct {
 	metrics *Metrics
 	limiter *limiter
 	csp     string
+	// cache keeps recent results of the release being served; nil for
+	// none.
+	cache *indexer.ResultCache
 }
 
 // Failure describes the last failed rebuild, reported by /healthz.
@@ -71,6 +78,13 @@ type Failure struct {
 	Message string `json:"message"`
 }
 
+// searcher is an opened index, with or without a result cache.
+type searcher interface {
+	Search(ctx context.Context, q indexer.Query) (*indexer.Result, error)
+	Docs() int
+	Close() error
+}
+
 // live is an opened release. Requests hold mu for reading while they use
 // it; retiring takes the write lock, so it waits for them.
 type live struct {
@@ -78,7 +92,7 @@ type live struct {
 	info       release.Info
 	dir        string
 	root       *os.Root
-	ix         *indexer.Index
+	ix         searcher
 	searchPage []byte
 	embed      *embedSource
 }
@@ -104,6 +118,9 @@ func New(opts Options) *Server {
 	s := &Server{opts: opts, sem: make(chan struct{}, opts.MaxSearches), metrics: newMetrics()}
 	if opts.RateLimit > 0 {
 		s.limiter = newLimiter(opts.RateLimit)
+	}
+	if opts.CacheSize >= 0 {
+		s.cache = indexer.NewResultCache(opts.CacheSize)
 	}
 	// No 'unsafe-inline' anywhere: the theme has no inline scripts or
 	// styles (JSON-LD blocks are data, not script).
@@ -148,7 +165,13 @@ func (s *Server) Load(dir string) error {
 		ix.Close()
 		return err
 	}
-	l := &live{info: info, dir: dir, root: root, ix: ix, searchPage: page, embed: emb}
+	var sx searcher = ix
+	if s.cache != nil {
+		// Results are kept by release: the new release's searches never
+		// answer from the old one's.
+		sx = s.cache.For(ix, info.ID)
+	}
+	l := &live{info: info, dir: dir, root: root, ix: sx, searchPage: page, embed: emb}
 	old := s.cur.Swap(l)
 	s.metrics.setRelease(info.ID, ix.Docs())
 	if old != nil {

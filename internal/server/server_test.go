@@ -81,7 +81,7 @@ func fixtureRelease(t *testing.T) string {
 	if err := os.Symlink(secret, filepath.Join(pub, "escape.txt")); err != nil {
 		t.Fatal(err)
 	}
-	if err := precompress.Precompress(pub); err != nil {
+	if err := precompress.Precompress(pub, precompress.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	sum, err := release.FileSHA256(filepath.Join(stage.Path(), "manifest.json"))
