@@ -15,6 +15,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/pufa-gov/pufa/indexer/zh"
 )
 
 // The load tests run only with PUFA_LOAD=1: they take minutes and want the
@@ -340,5 +344,112 @@ func TestEditLatency(t *testing.T) {
 	t.Logf("edit → searchable: median %v over %d edits (target 5s)", median.Round(10*time.Millisecond), len(runs))
 	if median > 5*time.Second && !raceEnabled {
 		t.Errorf("an edit takes %v to become searchable, want at most 5s", median)
+	}
+}
+
+// longTailQueries returns n distinct two-word queries, each two words of
+// one line of a law of the corpus: what residents ask once and never
+// again, so no cache answers them.
+func longTailQueries(t *testing.T, corpus string, n int) []string {
+	t.Helper()
+	var files []string
+	filepath.WalkDir(corpus, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) == 0 {
+		t.Fatalf("no law files under %s", corpus)
+	}
+	rng := rand.New(rand.NewPCG(7, 11))
+	seen := map[string]bool{}
+	var out []string
+	for tries := 0; len(out) < n && tries < 50*n; tries++ {
+		b, err := os.ReadFile(files[rng.IntN(len(files))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(b), "\n")
+		var words []string
+		for _, w := range zh.SegmentWords(lines[rng.IntN(len(lines))]) {
+			if utf8.RuneCountInString(w.Text) >= 2 && isHanWord(w.Text) && !slices.Contains(words, w.Text) {
+				words = append(words, w.Text)
+			}
+		}
+		if len(words) < 3 {
+			continue
+		}
+		i, j := rng.IntN(len(words)), rng.IntN(len(words)-1)
+		if j >= i {
+			j++
+		}
+		q := words[i] + " " + words[j]
+		if !seen[q] {
+			seen[q] = true
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+func isHanWord(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// searchMix sends half popular questions (the same few dozen, which the
+// result cache answers after their first time) and half long-tail
+// two-word queries, each sent once.
+func searchMix(tail []string) func(*rand.Rand) string {
+	var next atomic.Int64
+	return func(rng *rand.Rand) string {
+		q := loadQueries[rng.IntN(len(loadQueries))]
+		if rng.IntN(2) == 0 {
+			q = tail[int(next.Add(1)-1)%len(tail)]
+		}
+		return "api/search?" + url.Values{"q": {q}}.Encode()
+	}
+}
+
+// TestSearchMix measures /api/search over the whole law corpus with
+// highlighted snippets, half popular and half long-tail queries: one
+// client alone, then 16 at once (BENCHMARKS.md, "Serving under load").
+func TestSearchMix(t *testing.T) {
+	needLoad(t)
+	out := corpusSite(t)
+	tail := longTailQueries(t, corpusDir(t), 60000)
+	t.Logf("%d long-tail queries, e.g. %q", len(tail), tail[:5])
+	s := startServe(t, "--out", out, "--access-log=false")
+	dur := 30 * time.Second
+	if v := os.Getenv("PUFA_LOAD_SECONDS"); v != "" {
+		if d, err := time.ParseDuration(v + "s"); err == nil {
+			dur = d
+		}
+	}
+	// Warm the page cache and the popular questions' results, as a
+	// server that has run a while; the long tail stays unseen.
+	closedLoop(s.base, 2, 5*time.Second, func(rng *rand.Rand) string {
+		return "api/search?" + url.Values{"q": {loadQueries[rng.IntN(len(loadQueries))]}}.Encode()
+	})
+	mix := searchMix(tail)
+	var rows []string
+	for _, c := range []int{1, 16} {
+		r := closedLoop(s.base, c, dur, mix)
+		r.name = fmt.Sprintf("/api/search, half popular, half long tail, concurrency %d", c)
+		rows = append(rows, r.row())
+		t.Log(r.row())
+		if r.errors > 0 {
+			t.Errorf("%d errors in %d requests; first: %s", r.errors, r.requests, r.firstErr)
+		}
+	}
+	report := "| load | requests | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|\n" + strings.Join(rows, "\n") + "\n"
+	t.Logf("\n%s", report)
+	if f := os.Getenv("PUFA_LOAD_REPORT"); f != "" {
+		os.WriteFile(f, []byte(report), 0o644)
 	}
 }
