@@ -312,22 +312,19 @@ func analyse(im mapping.IndexMapping, d *doc) (*document.Document, error) {
 // segmentPlugin writes the segments of a full build. It is the segment
 // format scorch writes by default, so the index opens and updates as any
 // other (the builder that wraps the result is told to use it too).
-var segmentPlugin = &zapv17.ZapPlugin{}
+var segmentPlugin scorch.SegmentPlugin = &zapv17.ZapPlugin{}
 
 // buildFull writes every document into a new Bleve index at path.
 //
 // opts.Workers goroutines each take the next opts.BatchSize documents,
 // analyse them and write them as a segment file of their own, so that
-// analysis and segment writing, most of a build, run on every CPU. The
-// segments are then merged into one, in document order, and the merged
-// segment becomes the index: Bleve's offline builder makes the index
-// around a one-document segment (its root, mapping and metadata), whose
-// file the merged segment then replaces; the builder's index refers to
-// its segment by file name only. The count of the result is checked.
+// analysis and segment writing, most of a build, run on every processor.
+// When no documents are left, each worker merges the segments it wrote
+// into one, again all at once; the index is made of those segments, one
+// per worker (see writeRoot). The count of the result is checked.
 func buildFull(ctx context.Context, docs []doc, im mapping.IndexMapping, path string, opts BuildOptions, st *Stats) error {
 	if len(docs) == 0 {
-		// The builder needs a segment to write; an empty index is an
-		// ordinary one.
+		// Bleve writes an empty index as an ordinary one.
 		idx, err := bleve.New(path, im)
 		if err != nil {
 			return fmt.Errorf("index: create: %w", err)
@@ -338,7 +335,8 @@ func buildFull(ctx context.Context, docs []doc, im mapping.IndexMapping, path st
 		st.Segments, err = checkCount(path, 0)
 		return err
 	}
-	if err := os.MkdirAll(path, 0o755); err != nil {
+	store := filepath.Join(path, "store")
+	if err := os.MkdirAll(store, 0o755); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
 	tmp, err := os.MkdirTemp(path, "build-")
@@ -346,43 +344,39 @@ func buildFull(ctx context.Context, docs []doc, im mapping.IndexMapping, path st
 		return fmt.Errorf("index: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-
 	// Collect garbage less often while building: the analysed documents
 	// of a segment are short-lived garbage by the megabyte.
 	defer debug.SetGCPercent(debug.SetGCPercent(fullBuildGCPercent))
 
-	// Analyse and write segments on every worker.
 	nSegs := (len(docs) + opts.BatchSize - 1) / opts.BatchSize
-	segPaths := make([]string, nSegs)
+	workers := min(opts.Workers, nSegs)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan int)
-	errs := make(chan error, opts.Workers)
-	var cpu time.Duration
+	errs := make(chan error, workers)
+	merged := make([]string, workers)
+	var analysis, merging rusage.Usage
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	var written int
+	var written, analysing int
 	start := time.Now()
-	for range opts.Workers {
+	analysing = workers
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			th := rusage.StartThread()
-			defer func() {
-				d := th.Stop()
-				mu.Lock()
-				cpu += d
-				mu.Unlock()
-			}()
+			var mine []string
 			for i := range next {
 				lo, hi := i*opts.BatchSize, min(len(docs), (i+1)*opts.BatchSize)
 				p := filepath.Join(tmp, fmt.Sprintf("%06d.zap", i))
 				if err := writeSegment(im, docs[lo:hi], p); err != nil {
+					th.Stop()
 					errs <- err
 					cancel()
 					return
 				}
-				segPaths[i] = p
+				mine = append(mine, p)
 				mu.Lock()
 				written += hi - lo
 				if opts.Progress != nil {
@@ -390,6 +384,34 @@ func buildFull(ctx context.Context, docs []doc, im mapping.IndexMapping, path st
 				}
 				mu.Unlock()
 			}
+			cpu := th.Stop()
+			mu.Lock()
+			analysis.CPU += cpu
+			analysis.Wall = max(analysis.Wall, time.Since(start))
+			if analysing--; analysing == 0 {
+				// The last worker to finish its segments: the others are
+				// merging theirs and one processor or more is free.
+				opts.merging()
+			}
+			mu.Unlock()
+			if ctx.Err() != nil {
+				return
+			}
+			mergeStart := time.Now()
+			th = rusage.StartThread()
+			out := filepath.Join(tmp, fmt.Sprintf("merged-%d.zap", w))
+			err := mergeSegments(ctx, mine, out)
+			cpu = th.Stop()
+			mu.Lock()
+			merging.CPU += cpu
+			merging.Wall = max(merging.Wall, time.Since(mergeStart))
+			mu.Unlock()
+			if err != nil {
+				errs <- err
+				cancel()
+				return
+			}
+			merged[w] = out
 		}()
 	}
 	go func() {
@@ -403,8 +425,7 @@ func buildFull(ctx context.Context, docs []doc, im mapping.IndexMapping, path st
 		}
 	}()
 	wg.Wait()
-	st.Analysis = rusage.Usage{Wall: time.Since(start), CPU: cpu}
-	opts.merging()
+	st.Analysis, st.Write = analysis, merging
 	select {
 	case err := <-errs:
 		return err
@@ -413,16 +434,45 @@ func buildFull(ctx context.Context, docs []doc, im mapping.IndexMapping, path st
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
-
-	writer := rusage.StartThread()
-	writeStart := time.Now()
-	err = assemble(ctx, im, &docs[0], segPaths, tmp, path)
-	st.Write = rusage.Usage{Wall: time.Since(writeStart), CPU: writer.Stop()}
-	if err != nil {
+	var segs []string
+	for _, m := range merged {
+		if m != "" {
+			segs = append(segs, m)
+		}
+	}
+	if err := writeRoot(im, segs, path); err != nil {
 		return err
 	}
 	st.Segments, err = checkCount(path, len(docs))
 	return err
+}
+
+// mergeSegments merges the segment files paths into one at out, or
+// renames the only one.
+func mergeSegments(ctx context.Context, paths []string, out string) error {
+	if len(paths) == 1 {
+		return os.Rename(paths[0], out)
+	}
+	segs := make([]segment.Segment, 0, len(paths))
+	defer func() {
+		for _, s := range segs {
+			s.Close()
+		}
+	}()
+	for _, p := range paths {
+		s, err := segmentPlugin.Open(p)
+		if err != nil {
+			return fmt.Errorf("index: open segment: %w", err)
+		}
+		segs = append(segs, s)
+	}
+	closing := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() { close(closing) })
+	defer stop()
+	if _, _, err := segmentPlugin.Merge(segs, make([]*roaring.Bitmap, len(segs)), out, closing, nil); err != nil {
+		return fmt.Errorf("index: merge segments: %w", err)
+	}
+	return nil
 }
 
 // writeSegment analyses docs and writes them as one segment file at path.
@@ -472,87 +522,124 @@ func analyseForSegment(im mapping.IndexMapping, d *doc) (*document.Document, err
 	return bd, nil
 }
 
-// assemble merges the segment files into one and makes the index at path
-// of it (see buildFull). first is any document of the index: the builder
-// needs one to write its placeholder segment.
-func assemble(ctx context.Context, im mapping.IndexMapping, first *doc, segPaths []string, tmp, path string) error {
-	merged := filepath.Join(tmp, "merged.zap")
-	if len(segPaths) == 1 {
-		merged = segPaths[0]
-	} else {
-		segs := make([]segment.Segment, 0, len(segPaths))
-		defer func() {
-			for _, s := range segs {
-				s.Close()
-			}
-		}()
-		for _, p := range segPaths {
-			s, err := segmentPlugin.Open(p)
-			if err != nil {
-				return fmt.Errorf("index: open segment: %w", err)
-			}
-			segs = append(segs, s)
-		}
-		closing := make(chan struct{})
-		stop := context.AfterFunc(ctx, func() { close(closing) })
-		_, _, err := segmentPlugin.Merge(segs, make([]*roaring.Bitmap, len(segs)), merged, closing, nil)
-		stop()
-		if err != nil {
-			return fmt.Errorf("index: merge segments: %w", err)
-		}
-	}
-
+// writeRoot makes the index at path of the segment files segs (moved
+// into it): Bleve's scorch layout, as bleve.NewBuilder leaves it, but
+// with a segment per analysing worker instead of one. The snapshot that
+// root.bolt records names the segment files, their format, and the
+// index's mapping; scorch opens it, and updates it, as any other.
+func writeRoot(im mapping.IndexMapping, segs []string, path string) error {
 	mappingJSON, err := util.MarshalJSON(im)
 	if err != nil {
 		return fmt.Errorf("index: mapping: %w", err)
 	}
-	// What bleve.NewBuilder writes, so that bleve.Open reads the result as
-	// an ordinary scorch index.
+	if len(segs) > rootMaxID {
+		return fmt.Errorf("index: %d segments, at most %d", len(segs), rootMaxID)
+	}
+	store := filepath.Join(path, "store")
+	var names []string
+	for i, p := range segs {
+		// The names scorch gives segment files: the segment's number,
+		// twelve hexadecimal digits. Updates number theirs after the
+		// highest on disk.
+		name := fmt.Sprintf("%012x.zap", i+1)
+		if err := os.Rename(p, filepath.Join(store, name)); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+		names = append(names, name)
+	}
+	rootPath := filepath.Join(store, "root.bolt")
+	root, err := util.OpenBolt(rootPath, 0o600, nil)
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	err = func() error {
+		tx, err := root.Begin(true)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		writer, err := util.NewFileWriter([]byte(rootPath))
+		if err != nil {
+			return err
+		}
+		snapshots, err := tx.CreateBucketIfNotExists(util.BoltSnapshotsBucket)
+		if err != nil {
+			return err
+		}
+		snap, err := snapshots.CreateBucketIfNotExists(rootKey(rootEpoch))
+		if err != nil {
+			return err
+		}
+		meta, err := snap.CreateBucketIfNotExists(util.BoltMetaDataKey)
+		if err != nil {
+			return err
+		}
+		version := make([]byte, 4)
+		binary.BigEndian.PutUint32(version, segmentPlugin.Version())
+		now, err := time.Now().MarshalText()
+		if err != nil {
+			return err
+		}
+		for _, kv := range []struct {
+			k, v []byte
+			w    util.FileWriter
+		}{
+			{util.BoltMetaDataSegmentTypeKey, []byte(segmentPlugin.Type()), nil},
+			{util.BoltMetaDataSegmentVersionKey, version, nil},
+			{util.BoltMetaDataFileWriterIDKey, []byte(writer.Id()), writer},
+			{util.BoltMetaDataTimeStamp, now, writer},
+		} {
+			if err := meta.Put(kv.k, kv.v, kv.w); err != nil {
+				return err
+			}
+		}
+		internal, err := snap.CreateBucketIfNotExists(util.BoltInternalKey)
+		if err != nil {
+			return err
+		}
+		if err := internal.Put(util.MappingInternalKey, mappingJSON, writer); err != nil {
+			return err
+		}
+		for i, name := range names {
+			seg, err := snap.CreateBucketIfNotExists(rootKey(uint64(i + 1)))
+			if err != nil {
+				return err
+			}
+			if err := seg.Put(util.BoltPathKey, []byte(name), writer); err != nil {
+				return err
+			}
+		}
+		return tx.Commit()
+	}()
+	if cerr := root.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("index: write root: %w", err)
+	}
+	// What bleve.New writes beside the store, so that bleve.Open reads
+	// the result as a scorch index.
 	if err := os.WriteFile(filepath.Join(path, "index_meta.json"), []byte(`{"storage":"scorch","index_type":"scorch"}`), 0o644); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
-	store := filepath.Join(path, "store")
-	b, err := scorch.NewBuilder(map[string]any{
-		"path":                store,
-		"buildPathPrefix":     tmp,
-		"batchSize":           1,
-		"internal":            map[string][]byte{string(util.MappingInternalKey): mappingJSON},
-		"forceSegmentType":    segmentPlugin.Type(),
-		"forceSegmentVersion": int(segmentPlugin.Version()),
-	})
-	if err != nil {
-		return fmt.Errorf("index: builder: %w", err)
-	}
-	bd, err := analyse(im, first)
-	if err != nil {
-		return err
-	}
-	if err := b.Index(bd); err != nil {
-		return fmt.Errorf("index: %w", err)
-	}
-	if err := b.Close(); err != nil {
-		return fmt.Errorf("index: write: %w", err)
-	}
-	entries, err := os.ReadDir(store)
-	if err != nil {
-		return fmt.Errorf("index: %w", err)
-	}
-	var placeholder string
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".zap") {
-			if placeholder != "" {
-				return fmt.Errorf("index: the builder wrote more than one segment")
-			}
-			placeholder = e.Name()
-		}
-	}
-	if placeholder == "" {
-		return fmt.Errorf("index: the builder wrote no segment")
-	}
-	if err := os.Rename(merged, filepath.Join(store, placeholder)); err != nil {
-		return fmt.Errorf("index: %w", err)
-	}
 	return nil
+}
+
+// rootEpoch is the epoch of the one snapshot writeRoot records, the one
+// an index built from a single batch has.
+const rootEpoch = 3
+
+// rootMaxID is the largest number rootKey encodes.
+const rootMaxID = 109
+
+// rootKey encodes a small snapshot epoch or segment number as scorch's
+// root.bolt keys them: one byte, 136 plus the number (the order-keeping
+// variable-length encoding scorch uses, for numbers up to rootMaxID).
+func rootKey(n uint64) []byte {
+	if n > rootMaxID {
+		panic("rootKey: number too large")
+	}
+	return []byte{byte(136 + n)}
 }
 
 // updateIndex builds the index at root by copying the previous index in
