@@ -366,3 +366,42 @@ func BenchmarkBuildIndex(b *testing.B) {
 		}
 	})
 }
+
+// The same documents score the same whether the index holds them in one
+// segment or in several (a segment per worker, or updates on top).
+func TestScoresIndependentOfSegments(t *testing.T) {
+	m := site()
+	one, several := t.TempDir(), t.TempDir()
+	if st, err := BuildIndex(context.Background(), m, one, BuildOptions{Workers: 1}); err != nil || st.Segments != 1 {
+		t.Fatalf("one worker: %d segments, %v", st.Segments, err)
+	}
+	if st, err := BuildIndex(context.Background(), m, several, BuildOptions{Workers: 3, BatchSize: 2}); err != nil || st.Segments < 2 {
+		t.Fatalf("three workers: %d segments, %v", st.Segments, err)
+	}
+	scores := func(dir, q string) []string {
+		t.Helper()
+		ix, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		res, err := ix.Search(context.Background(), Query{Text: q, Size: MaxSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range res.Hits {
+			out = append(out, fmt.Sprintf("%s %.6f", h.URL, h.Score))
+		}
+		return out
+	}
+	for _, q := range []string{"火葬", "慈善信托", "慈善 捐赠", "国家", "殡葬管理"} {
+		a, b := scores(one, q), scores(several, q)
+		if len(a) == 0 {
+			t.Errorf("%q finds nothing", q)
+		}
+		if !slices.Equal(a, b) {
+			t.Errorf("%q: one segment %v\nseveral %v", q, a, b)
+		}
+	}
+}

@@ -125,3 +125,17 @@ func newMapping() mapping.IndexMapping {
 	im.ScoringModel = indexScoring
 	return im
 }
+
+// mappedFields lists the names of every field the mapping indexes.
+func mappedFields() []string {
+	var out []string
+	dm := newMapping().(*mapping.IndexMappingImpl).DefaultMapping
+	for _, pm := range dm.Properties {
+		for _, f := range pm.Fields {
+			if f.Index {
+				out = append(out, f.Name)
+			}
+		}
+	}
+	return out
+}

@@ -211,24 +211,82 @@ func (t priorTable) of(n uint64) (float64, bool) {
 // maxPriorTable bounds the table (4 bytes a document).
 const maxPriorTable = 1 << 24
 
-// openTables computes the priors and facet values of an opened index's
-// documents.
-func openTables(bi bleve.Index, meta Meta) (priorTable, *facetTable, error) {
+// tables are what an opened index computes once for every search: the
+// documents' priors and facet values, and the statistics BM25 scores by.
+type tables struct {
+	priors priorTable
+	facets *facetTable
+	bm25   *search.BM25Stats
+}
+
+// openTables computes the tables of an opened index.
+func openTables(bi bleve.Index, meta Meta) (tables, error) {
+	var t tables
 	adv, err := bi.Advanced()
 	if err != nil {
-		return nil, nil, fmt.Errorf("priors: %w", err)
+		return t, fmt.Errorf("priors: %w", err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return nil, nil, fmt.Errorf("priors: %w", err)
+		return t, fmt.Errorf("priors: %w", err)
 	}
 	defer r.Close()
-	priors, err := loadPriors(context.Background(), r, meta.Built)
-	if err != nil {
-		return nil, nil, err
+	ctx := context.Background()
+	if t.priors, err = loadPriors(ctx, r, meta.Built); err != nil {
+		return t, err
 	}
-	facets, err := loadFacets(context.Background(), r, resultFacets, meta.Terms)
-	return priors, facets, err
+	if t.facets, err = loadFacets(ctx, r, resultFacets, meta.Terms); err != nil {
+		return t, err
+	}
+	t.bm25, err = loadBM25Stats(r)
+	return t, err
+}
+
+// loadBM25Stats computes the statistics Bleve's BM25 scores by: the
+// number of documents, and per field the number of distinct terms, from
+// which Bleve estimates the field's average length. Bleve adds up each
+// segment's count of distinct terms, so an index of two segments (a full
+// build, one per processor) or one grown by updates would score by
+// nearly twice the count of the same index in one segment, and rank
+// differently. Counted here once over the whole index, and handed to
+// every search, the scores do not depend on how the documents are laid
+// out in segments.
+func loadBM25Stats(r index.IndexReader) (*search.BM25Stats, error) {
+	n, err := r.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("bm25: %w", err)
+	}
+	fields, err := r.Fields()
+	if err != nil {
+		return nil, fmt.Errorf("bm25: %w", err)
+	}
+	st := &search.BM25Stats{DocCount: float64(n), FieldCardinality: make(map[string]int, len(fields))}
+	// A field no document has is in no dictionary, and a search that
+	// names it needs a count all the same.
+	for _, f := range mappedFields() {
+		st.FieldCardinality[f] = 0
+	}
+	for _, f := range fields {
+		d, err := r.FieldDict(f)
+		if err != nil {
+			return nil, fmt.Errorf("bm25: %s: %w", f, err)
+		}
+		distinct := 0
+		for {
+			e, err := d.Next()
+			if err != nil {
+				d.Close()
+				return nil, fmt.Errorf("bm25: %s: %w", f, err)
+			}
+			if e == nil {
+				break
+			}
+			distinct++
+		}
+		d.Close()
+		st.FieldCardinality[f] = distinct
+	}
+	return st, nil
 }
 
 // loadPriors computes the prior of every document of the index from the

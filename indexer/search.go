@@ -84,8 +84,7 @@ type Index struct {
 	bi     bleve.Index
 	meta   Meta
 	data   *searchData
-	priors priorTable
-	facets *facetTable
+	tables
 }
 
 // Open opens the index that BuildIndex wrote under dir and checks that it
@@ -127,12 +126,12 @@ func Open(dir string) (*Index, error) {
 		bi.Close()
 		return nil, fmt.Errorf("open index: %w", err)
 	}
-	priors, facets, err := openTables(bi, meta)
+	t, err := openTables(bi, meta)
 	if err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("open index: %w", err)
 	}
-	return &Index{bi: bi, meta: meta, data: sd, priors: priors, facets: facets}, nil
+	return &Index{bi: bi, meta: meta, data: sd, tables: t}, nil
 }
 
 // Close releases the index.
@@ -213,7 +212,7 @@ func (ix *Index) search(ctx context.Context, q Query, opts rankOptions) (*Result
 	if q.Sort == "date" {
 		req.SortBy([]string{"-" + fieldDate, "-_score"})
 	}
-	sr, err := ix.bi.SearchInContext(ctx, req)
+	sr, err := ix.bi.SearchInContext(context.WithValue(ctx, search.BM25StatsKey, ix.bm25), req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}

@@ -488,10 +488,10 @@ func (r *BenchReport) WriteReport(w io.Writer) error {
 	fmt.Fprintf(bw, "| other (start-up, release switch) | %s | %s | %s | | %s | %s | %s | |\n",
 		secs(fo.Wall), ratio(fo.Wall), secs(fo.CPU), secs(eo.Wall), ratio(eo.Wall), secs(eo.CPU))
 	ix := r.Full.Index
-	fmt.Fprintf(bw, "\nIndex: %d documents of %.1f MB of text; %s on disk, %.2f× the text (%.2f× the law files), %d segment.\n",
+	fmt.Fprintf(bw, "\nIndex: %d documents of %.1f MB of text; %s on disk, %.2f× the text (%.2f× the law files), %d segment(s).\n",
 		ix.Docs, float64(ix.Bytes)/1e6, mb(ix.Size), float64(ix.Size)/float64(max(1, ix.Bytes)), float64(ix.Size)/float64(max(1, r.CorpusBytes)), ix.Segments)
 	if w := fs[StageIndex].Duration; w > 0 {
-		fmt.Fprintf(bw, "Full index stage: %.0f docs/s, %.2f MB/s of text; analysis and segment writing %s CPU on %d goroutines, merging %s CPU on one.\n",
+		fmt.Fprintf(bw, "Full index stage: %.0f docs/s, %.2f MB/s of text; analysis and segment writing %s CPU on %d goroutines, merging each goroutine's segments into one %s CPU.\n",
 			float64(ix.Docs)/w.Seconds(), float64(ix.Bytes)/1e6/w.Seconds(), secs(ix.Analysis.CPU), r.Procs, secs(ix.Write.CPU))
 	}
 	for i, e := range r.Edits {
