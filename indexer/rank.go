@@ -287,8 +287,11 @@ func coverageQuery(p *plan, a analysis) query.Query {
 			t.SetBoost(weightCoverage)
 			anywhere.add(t)
 		}
+		// The word's covering bigrams, weighted as all of its bigrams.
+		cover, grams := zh.QueryGramsCover(w), len(zh.QueryGrams(w))
+		boost := weightCoverage * float64(min(grams, maxGrams)) / float64(max(1, min(len(cover), maxGrams)))
 		for _, f := range []string{fieldTitleGrams, fieldHeading, fieldText, fieldBody} {
-			anywhere.add(gramsQuery(w, f, weightCoverage))
+			anywhere.add(termsQuery(cover, f, boost))
 		}
 		all.AddQuery(anywhere)
 	}
@@ -427,7 +430,10 @@ func matchQuery(text, field, analyzer string, boost float64) query.Query {
 // since consecutive bigrams overlap. The field has no positions to check
 // more; a two-character word is one bigram and exact either way.
 func gramsQuery(text, field string, boost float64) query.Query {
-	grams := zh.QueryGrams(text)
+	return termsQuery(zh.QueryGrams(text), field, boost)
+}
+
+func termsQuery(grams []string, field string, boost float64) query.Query {
 	if len(grams) > maxGrams {
 		grams = grams[:maxGrams]
 	}
@@ -450,13 +456,16 @@ func gramsQuery(text, field string, boost float64) query.Query {
 	return c
 }
 
-// wordGramsQuery matches one word in a bigram field as all of its
-// bigrams, scored like one term: each bigram's share of the boost is
-// 1/n, so that a word of four characters (three bigrams) does not count
-// three times what the same word counts in a title's word field.
+// wordGramsQuery matches one dictionary word in a bigram field by the
+// bigrams that cover its characters (zh.QueryGramsCover: 中华 人民 共和
+// 和国 for 中华人民共和国, not all six), scored like one term: together they
+// count what the word counts in a title's word field, however long it
+// is. Looking up every bigram would make a word of common characters,
+// found in most documents, cost a walk through each of their postings;
+// a text with the covering ones almost always has the word.
 func wordGramsQuery(word, field string, boost float64) query.Query {
-	n := len(zh.QueryGrams(word))
-	return gramsQuery(word, field, boost/float64(max(1, min(n, maxGrams))))
+	grams := zh.QueryGramsCover(word)
+	return termsQuery(grams, field, boost/float64(max(1, min(len(grams), maxGrams))))
 }
 
 // rankedQuery wraps the text query: pinned documents are added and put

@@ -81,9 +81,9 @@ type Facet struct {
 
 // Index is an opened search index. It is safe for concurrent use.
 type Index struct {
-	bi     bleve.Index
-	meta   Meta
-	data   *searchData
+	bi   bleve.Index
+	meta Meta
+	data *searchData
 	tables
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -345,4 +346,23 @@ func FuzzTokenize(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestQueryGramsCover(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want []string
+	}{
+		{"中华人民共和国", []string{"中华", "人民", "共和", "和国"}},
+		{"婚姻登记", []string{"婚姻", "登记"}},
+		{"遗嘱", []string{"遗嘱"}},
+		{"继承法", []string{"继承", "承法"}},
+		{"婚", []string{"婚"}},
+		{"民法典 遗嘱", []string{"民法", "法典", "遗嘱"}},
+		{"第1077条", []string{"第", "1077", "条"}},
+	} {
+		if got := QueryGramsCover(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("QueryGramsCover(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
 }
