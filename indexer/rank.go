@@ -235,7 +235,7 @@ func (ix *Index) textQuery(p *plan, a analysis) query.Query {
 			var words query.Query
 			switch a {
 			case analysisWordsGrams:
-				words = wordsQuery(s.text, f.words, f.grams, w, f.words == fieldTitle)
+				words = wordsQuery(s.text, f.words, f.grams, w, f.words == fieldTitle, ix.common)
 			case analysisGrams:
 				words = matchQuery(s.text, f.grams, zh.BigramQueryAnalyzerName, w)
 			}
@@ -260,7 +260,7 @@ func (ix *Index) textQuery(p *plan, a analysis) query.Query {
 // several words, wherever they are: a law whose title has one of the
 // words should not outrank the article that has them all. It is nil for
 // a query of one word.
-func coverageQuery(p *plan, a analysis) query.Query {
+func coverageQuery(p *plan, a analysis, common func(field, word string) bool) query.Query {
 	var words []string
 	if a == analysisGrams {
 		// Without a dictionary, the words are what the resident spaced.
@@ -291,9 +291,16 @@ func coverageQuery(p *plan, a analysis) query.Query {
 		cover, grams := zh.QueryGramsCover(w), len(zh.QueryGrams(w))
 		boost := weightCoverage * float64(min(grams, maxGrams)) / float64(max(1, min(len(cover), maxGrams)))
 		for _, f := range []string{fieldTitleGrams, fieldHeading, fieldText, fieldBody} {
-			anywhere.add(termsQuery(cover, f, boost))
+			if common == nil || !common(f, w) {
+				anywhere.add(termsQuery(cover, f, boost))
+			}
 		}
-		all.AddQuery(anywhere)
+		if len(anywhere.clauses) > 0 {
+			all.AddQuery(anywhere)
+		}
+	}
+	if len(all.Conjuncts) == 0 {
+		return nil
 	}
 	return all
 }
@@ -314,13 +321,45 @@ func (ix *Index) boostQuery(p *plan, a analysis) query.Query {
 	for _, l := range p.laws {
 		clauses = append(clauses, term(fieldLawTitle, l, weightLawScope))
 	}
-	if c := coverageQuery(p, a); c != nil {
+	if c := coverageQuery(p, a, ix.common); c != nil {
 		clauses = append(clauses, c)
 	}
 	if len(clauses) == 0 {
 		return nil
 	}
 	return newDisMax(1, clauses...)
+}
+
+// commonShare is the share of an index's documents beyond which a word
+// is common in a field: in a query of several words it is not looked up
+// there (see wordsQuery, coverageQuery). 中华人民共和国 is in the heading of
+// most articles of a national library, 规定 and 应当 in their text.
+const commonShare = 0.2
+
+// common reports whether word is common in field (see commonShare): its
+// covering bigrams are all in more than that share of the documents.
+// Answers are kept: an index never changes.
+func (ix *Index) common(field, word string) bool {
+	key := field + "\x00" + word
+	if v, ok := ix.commonCache.Load(key); ok {
+		return v.(bool)
+	}
+	limit := uint64(commonShare * float64(ix.meta.Docs))
+	common := ix.termReader != nil
+	for _, g := range zh.QueryGramsCover(word) {
+		if !common {
+			break
+		}
+		tfr, err := ix.termReader.TermFieldReader(context.Background(), []byte(g), field, false, false, false)
+		if err != nil {
+			common = false
+			break
+		}
+		common = tfr.Count() > limit
+		tfr.Close()
+	}
+	ix.commonCache.Store(key, common)
+	return common
 }
 
 // wordsQuery matches the words of text (top-level words of the
@@ -338,7 +377,7 @@ func (ix *Index) boostQuery(p *plan, a analysis) query.Query {
 // of several is most often about something else (活动 in the title of a
 // law on crowd safety, for 敬老月 活动), and a short title scores high for
 // any word it has.
-func wordsQuery(text, field, grams string, boost float64, all bool) query.Query {
+func wordsQuery(text, field, grams string, boost float64, all bool, common func(field, word string) bool) query.Query {
 	words := zh.SegmentWords(text)
 	if len(words) > maxQueryWords {
 		words = words[:maxQueryWords]
@@ -365,6 +404,12 @@ func wordsQuery(text, field, grams string, boost float64, all bool) query.Query 
 			continue
 		}
 		seen[w.Text] = true
+		if field == "" && len(words) > 1 && common != nil && common(grams, w.Text) {
+			// A word in most of the field's documents tells the others
+			// apart hardly at all, and costs a walk through most of
+			// them: the query's other words rank in this field.
+			continue
+		}
 		d.AddQuery(wordQuery(w, field, grams, boost))
 	}
 	flush()

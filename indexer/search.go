@@ -10,10 +10,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/pufa-gov/pufa/indexer/zh"
 )
@@ -85,6 +87,10 @@ type Index struct {
 	meta Meta
 	data *searchData
 	tables
+	// termReader reads the index's term dictionaries for query planning
+	// (see common); commonCache keeps its answers.
+	termReader  index.IndexReader
+	commonCache sync.Map
 }
 
 // Open opens the index that BuildIndex wrote under dir and checks that it
@@ -131,11 +137,22 @@ func Open(dir string) (*Index, error) {
 		bi.Close()
 		return nil, fmt.Errorf("open index: %w", err)
 	}
-	return &Index{bi: bi, meta: meta, data: sd, tables: t}, nil
+	ix := &Index{bi: bi, meta: meta, data: sd, tables: t}
+	if adv, err := bi.Advanced(); err == nil {
+		if r, err := adv.Reader(); err == nil {
+			ix.termReader = r
+		}
+	}
+	return ix, nil
 }
 
 // Close releases the index.
-func (ix *Index) Close() error { return ix.bi.Close() }
+func (ix *Index) Close() error {
+	if ix.termReader != nil {
+		ix.termReader.Close()
+	}
+	return ix.bi.Close()
+}
 
 // Docs returns the number of documents in the index.
 func (ix *Index) Docs() int { return ix.meta.Docs }

@@ -437,3 +437,34 @@ func TestFacetsMatchBleve(t *testing.T) {
 		}
 	}
 }
+
+// A word in most documents' headings is common there: a query of several
+// words ranks by the others in that field, and a query of that word alone
+// still finds it.
+func TestCommonWords(t *testing.T) {
+	ix := fixtureIndex(t)
+	sr, err := ix.bi.Search(bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), MaxSize, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	articles := 0
+	for _, h := range sr.Hits {
+		if strings.Contains(h.ID, "#") {
+			articles++
+		}
+	}
+	if float64(articles) < 2*commonShare*float64(ix.Docs()) {
+		t.Fatalf("the fixture has %d articles of %d documents: too few to test", articles, ix.Docs())
+	}
+	// Every article's heading starts with 中华人民共和国.
+	if !ix.common(fieldHeading, "中华人民共和国") {
+		t.Error("中华人民共和国 is not common in headings")
+	}
+	if ix.common(fieldText, "遗嘱") || ix.common(fieldHeading, "不存在的词语") {
+		t.Error("a rare or absent word is common")
+	}
+	res, err := ix.Search(context.Background(), Query{Text: "中华人民共和国"})
+	if err != nil || res.Total == 0 {
+		t.Errorf("search 中华人民共和国 alone: %v hits, %v", res, err)
+	}
+}
