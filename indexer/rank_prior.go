@@ -212,11 +212,10 @@ func (t priorTable) of(n uint64) (float64, bool) {
 const maxPriorTable = 1 << 24
 
 // tables are what an opened index computes once for every search: the
-// documents' priors and facet values, and the statistics BM25 scores by.
+// documents' priors and facet values.
 type tables struct {
 	priors priorTable
 	facets *facetTable
-	bm25   *search.BM25Stats
 }
 
 // openTables computes the tables of an opened index.
@@ -235,10 +234,7 @@ func openTables(bi bleve.Index, meta Meta) (tables, error) {
 	if t.priors, err = loadPriors(ctx, r, meta.Built); err != nil {
 		return t, err
 	}
-	if t.facets, err = loadFacets(ctx, r, resultFacets, meta.Terms); err != nil {
-		return t, err
-	}
-	t.bm25, err = loadBM25Stats(r)
+	t.facets, err = loadFacets(ctx, r, resultFacets, meta.Terms)
 	return t, err
 }
 

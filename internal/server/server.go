@@ -144,6 +144,10 @@ func (s *Server) Load(dir string) error {
 	if err != nil {
 		return err
 	}
+	if err := ix.Warm(); err != nil {
+		ix.Close()
+		return fmt.Errorf("release %s: %w", info.ID, err)
+	}
 	if n := ix.Docs(); n != info.Docs {
 		ix.Close()
 		return fmt.Errorf("release %s: index holds %d documents, release.json records %d: %w", info.ID, n, info.Docs, release.ErrCorrupt)
