@@ -16,7 +16,6 @@ import (
 	"reflect"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -80,10 +79,9 @@ const (
 // the document count (verified on open) and the known filter values, so the
 // server can reject unknown filters without asking Bleve.
 type Meta struct {
-	Docs   int                 `json:"docs"`
-	Built  time.Time           `json:"built"`
-	Terms  map[string][]string `json:"terms"`
-	Titles []string            `json:"titles"`
+	Docs  int                 `json:"docs"`
+	Built time.Time           `json:"built"`
+	Terms map[string][]string `json:"terms"`
 }
 
 // Stats reports what an index build did.
@@ -231,7 +229,7 @@ func BuildIndex(ctx context.Context, m *Manifest, dir string, opts BuildOptions)
 	if err := writeHashes(filepath.Join(root, hashesFile), version, docs, hashes); err != nil {
 		return st, err
 	}
-	meta := Meta{Docs: len(docs), Built: m.Built, Terms: knownTerms(docs), Titles: lawTitles(docs)}
+	meta := Meta{Docs: len(docs), Built: m.Built, Terms: knownTerms(docs)}
 	if err := writeJSON(filepath.Join(root, metaFile), meta); err != nil {
 		return st, err
 	}
@@ -1030,17 +1028,6 @@ func knownTerms(docs []doc) map[string][]string {
 		out[f] = vals
 	}
 	return out
-}
-
-func lawTitles(docs []doc) []string {
-	var out []string
-	for i := range docs {
-		if docs[i].Type == KindLaw || docs[i].Type == KindCatalog {
-			out = append(out, docs[i].Title)
-		}
-	}
-	sort.Strings(out)
-	return slices.Compact(out)
 }
 
 // copySearchData copies the search data files present in from into to.

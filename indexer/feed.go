@@ -48,7 +48,7 @@ func writeFeeds(m *Manifest, pub *publisher, opts FeedOptions) ([]string, error)
 	if opts.Author == "" {
 		opts.Author = m.Site.Title
 	}
-	prefix, err := basePath(m.Site.BaseURL)
+	prefix, err := BasePath(m.Site.BaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -250,8 +250,9 @@ func xmlChar(r rune) bool {
 		r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
 
-// basePath returns the path part of baseURL, e.g. "/pufa/", or "/".
-func basePath(baseURL string) (string, error) {
+// BasePath returns the path part of baseURL, e.g. "/pufa/", or "/": the
+// prefix of every URL in a manifest built with it.
+func BasePath(baseURL string) (string, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil {
 		return "", fmt.Errorf("base URL %q: %w", baseURL, err)

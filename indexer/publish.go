@@ -68,7 +68,7 @@ func WritePublished(m *Manifest, dir string, opts PublishOptions) (PublishStats,
 		return st, err
 	}
 	st.Feeds = feeds
-	prefix, err := basePath(m.Site.BaseURL)
+	prefix, err := BasePath(m.Site.BaseURL)
 	if err != nil {
 		return st, err
 	}

@@ -278,7 +278,10 @@ func verify(dir string, m *indexer.Manifest, stats indexer.Stats, pub indexer.Pu
 	if n != stats.Docs {
 		return fmt.Errorf("verify: index has %d documents, built %d", n, stats.Docs)
 	}
-	prefix := basePath(m.Site.BaseURL)
+	prefix, err := indexer.BasePath(m.Site.BaseURL)
+	if err != nil {
+		return fmt.Errorf("verify: %w", err)
+	}
 	parser := gofeed.NewParser()
 	for _, u := range pub.Written {
 		rel := strings.TrimPrefix(u, prefix)
@@ -299,21 +302,4 @@ func verify(dir string, m *indexer.Manifest, stats indexer.Stats, pub indexer.Pu
 		}
 	}
 	return nil
-}
-
-func basePath(baseURL string) string {
-	i := strings.Index(baseURL, "://")
-	if i < 0 {
-		return "/"
-	}
-	rest := baseURL[i+3:]
-	j := strings.IndexByte(rest, '/')
-	if j < 0 {
-		return "/"
-	}
-	p := rest[j:]
-	if !strings.HasSuffix(p, "/") {
-		p += "/"
-	}
-	return p
 }
