@@ -12,28 +12,15 @@ import (
 
 	"github.com/pufa-gov/pufa/indexer"
 	"github.com/pufa-gov/pufa/internal/lawimport"
+	"github.com/pufa-gov/pufa/internal/testenv"
 )
-
-// corpusDir returns ../shared/corpus/laws next to the repository root, or
-// skips when it is absent (and fails when CI=true).
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join(repoRoot(t), "..", "shared", "corpus", "laws")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("law corpus missing: %v", err)
-		}
-		t.Skipf("law corpus not present at %s", dir)
-	}
-	return dir
-}
 
 // corpusSite builds the site from the default content with every law of
 // the corpus imported, as `pufa import laws ../shared/corpus/laws` would,
 // and returns the release directory.
 func corpusSite(b *testing.B) string {
 	b.Helper()
-	corpus := corpusDir(b)
+	corpus := testenv.LawCorpus(b)
 	root := repoRoot(b)
 	content := filepath.Join(b.TempDir(), "content")
 	if err := os.CopyFS(content, os.DirFS(filepath.Join(root, "content"))); err != nil {

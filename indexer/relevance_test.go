@@ -16,6 +16,7 @@ import (
 
 	"github.com/pufa-gov/pufa/indexer"
 	"github.com/pufa-gov/pufa/internal/pipeline"
+	"github.com/pufa-gov/pufa/internal/testenv"
 )
 
 var (
@@ -51,21 +52,7 @@ type metrics struct {
 
 // repoRoot walks up from the working directory to the folder with go.mod.
 func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
+	return testenv.RepoRoot(t)
 }
 
 // buildSite builds the site from content (empty for the repository's own)

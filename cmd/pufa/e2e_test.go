@@ -19,16 +19,13 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+
+	"github.com/pufa-gov/pufa/internal/testenv"
 )
 
 // repoRoot is the repository root (two levels up from cmd/pufa).
 func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return testenv.RepoRoot(t)
 }
 
 // runPufa runs the real program in-process from the repository root.

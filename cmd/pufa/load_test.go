@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pufa-gov/pufa/indexer/zh"
+	"github.com/pufa-gov/pufa/internal/testenv"
 )
 
 // The load tests run only with PUFA_LOAD=1: they take minutes and want the
@@ -34,24 +35,11 @@ func needLoad(t *testing.T) {
 	}
 }
 
-// corpusDir locates ../shared/corpus/laws beside the repository.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join(repoRoot(t), "..", "shared", "corpus", "laws")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("law corpus missing under CI: %v", err)
-		}
-		t.Skipf("law corpus not found at %s", dir)
-	}
-	return dir
-}
-
 // corpusSite builds the default content plus every law of the corpus,
 // once, into PUFA_LOAD_OUT or a temporary folder.
 func corpusSite(t *testing.T) string {
 	t.Helper()
-	corpus := corpusDir(t)
+	corpus := testenv.LawCorpus(t)
 	out := os.Getenv("PUFA_LOAD_OUT")
 	if out == "" {
 		out = filepath.Join(t.TempDir(), "out")
@@ -422,7 +410,7 @@ func searchMix(tail []string) func(*rand.Rand) string {
 func TestSearchMix(t *testing.T) {
 	needLoad(t)
 	out := corpusSite(t)
-	tail := longTailQueries(t, corpusDir(t), 60000)
+	tail := longTailQueries(t, testenv.LawCorpus(t), 60000)
 	t.Logf("%d long-tail queries, e.g. %q", len(tail), tail[:5])
 	s := startServe(t, "--out", out, "--access-log=false")
 	dur := 30 * time.Second

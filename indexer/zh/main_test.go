@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/pufa-gov/pufa/internal/testenv"
 )
 
 // TestMain gives the shared segmenter the site's dictionary, as the
@@ -26,20 +28,7 @@ func TestMain(m *testing.M) {
 
 // repoRoot walks up from the working directory to the folder with go.mod.
 func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("repo root: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("repo root: no go.mod above the working directory")
-		}
-		dir = parent
-	}
+	return testenv.Root()
 }
 
 // siteFile reads a file of the repository.
@@ -74,17 +63,7 @@ var corpus struct {
 // when the corpus is absent, unless CI=true.
 func lawCorpus(t testing.TB) []corpusLaw {
 	t.Helper()
-	root, err := repoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(root, "..", "shared", "corpus", "laws")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("law corpus missing: %v", err)
-		}
-		t.Skipf("law corpus missing: %v", err)
-	}
+	dir := testenv.LawCorpus(t)
 	corpus.once.Do(func() {
 		corpus.err = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 			if err != nil {

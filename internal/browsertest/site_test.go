@@ -19,6 +19,7 @@ import (
 
 	"github.com/pufa-gov/pufa/internal/pipeline"
 	"github.com/pufa-gov/pufa/internal/server"
+	"github.com/pufa-gov/pufa/internal/testenv"
 )
 
 // basePath is the path prefix the site is built and served under, as when
@@ -142,20 +143,7 @@ func (s *builtSite) close() {
 
 // repoRoot walks up from the working directory to the folder with go.mod.
 func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("working directory: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
+	return testenv.Root()
 }
 
 var bodyClass = regexp.MustCompile(`<body class="([^"]*)"`)

@@ -7,25 +7,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pufa-gov/pufa/internal/testenv"
 )
 
 // repoRoot walks up from the package folder to the folder holding go.mod.
 func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the package folder")
-		}
-		dir = parent
-	}
+	return testenv.RepoRoot(t)
 }
 
 // TestRepoContent checks the bureau's real content: it must have no

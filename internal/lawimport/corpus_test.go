@@ -6,35 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-)
 
-// corpusDir returns ../shared/corpus/laws next to the repository root, or
-// skips the test when it is absent (it fails instead when CI=true).
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	corpus := filepath.Join(dir, "..", "shared", "corpus", "laws")
-	if _, err := os.Stat(corpus); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("law corpus missing: %v", err)
-		}
-		t.Skipf("law corpus not present at %s", corpus)
-	}
-	return corpus
-}
+	"github.com/pufa-gov/pufa/internal/testenv"
+)
 
 // TestCorpusDeterministic imports the whole national corpus twice into
 // fresh folders and requires byte-identical output, then once more over
@@ -43,7 +17,7 @@ func TestCorpusDeterministic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports 1,078 laws")
 	}
-	corpus := corpusDir(t)
+	corpus := testenv.LawCorpus(t)
 	var reps [2]Report
 	var dirs [2]string
 	for i := range reps {

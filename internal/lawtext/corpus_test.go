@@ -6,40 +6,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// corpusDir returns ../shared/corpus/laws next to the repository root, or
-// skips the test when it is absent (it fails instead when CI=true).
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	corpus := filepath.Join(dir, "..", "shared", "corpus", "laws")
-	if _, err := os.Stat(corpus); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("law corpus missing: %v", err)
-		}
-		t.Skipf("law corpus not present at %s", corpus)
-	}
-	return corpus
-}
+	"github.com/pufa-gov/pufa/internal/testenv"
+)
 
 // TestCorpus parses every file of the national corpus: every law parses,
 // every section marker (_index.md) is rejected, and the totals stay pinned.
 func TestCorpus(t *testing.T) {
-	root := corpusDir(t)
+	root := testenv.LawCorpus(t)
 	var files, laws, markers, articles, withoutArticles int
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".md") {

@@ -10,35 +10,8 @@ import (
 	"testing"
 
 	"github.com/pufa-gov/pufa/internal/lawimport"
+	"github.com/pufa-gov/pufa/internal/testenv"
 )
-
-// corpusDir returns the law corpus beside the project (../shared/corpus/laws
-// from the folder holding go.mod). Without it the test is skipped, unless
-// CI=true, where it must be there.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = filepath.Dir(dir)
-	}
-	corpus := filepath.Join(dir, "..", "shared", "corpus", "laws")
-	if _, err := os.Stat(corpus); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("law corpus: %v", err)
-		}
-		t.Skipf("law corpus not here: %v", err)
-	}
-	return corpus
-}
 
 // TestCorpusBuild builds the site with every law of the corpus imported,
 // from scratch, then after a one-article edit: the edit is indexed alone
@@ -54,7 +27,7 @@ func TestCorpusBuild(t *testing.T) {
 		// `go test ./internal/pipeline` and `pufa bench` measure it.
 		t.Skip("the memory limit is not meaningful under the race detector")
 	}
-	corpus := corpusDir(t)
+	corpus := testenv.LawCorpus(t)
 	root, _ := filepath.Abs("../..")
 	work := t.TempDir()
 	content := filepath.Join(work, "content")

@@ -19,6 +19,7 @@ import (
 
 	"github.com/pufa-gov/pufa/internal/release"
 	"github.com/pufa-gov/pufa/internal/server"
+	"github.com/pufa-gov/pufa/internal/testenv"
 )
 
 var (
@@ -63,12 +64,7 @@ func pufaBinary(t *testing.T) string {
 }
 
 func repoRoot(t *testing.T) string {
-	t.Helper()
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
+	return testenv.RepoRoot(t)
 }
 
 // faultContent writes a small content folder that builds in seconds.
