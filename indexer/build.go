@@ -55,9 +55,10 @@ const indexFormat = "pufa-index/3"
 // (see "Build and index" in BENCHMARKS.md).
 const (
 	// DefaultBatchSize is the number of documents per segment that a full
-	// build writes before merging them into one. Larger segments hold
-	// more analysed documents in memory at once and were no faster: the
-	// merge costs about the same for 2 segments as for 109.
+	// build writes before each worker merges its segments into one.
+	// Larger segments hold more analysed documents in memory at once and
+	// were no faster: merging costs about the same for 2 segments as for
+	// 109.
 	DefaultBatchSize = 500
 	// fullBuildGCPercent is the garbage collector's target (GOGC) during
 	// a full build. On the whole corpus 200 rather than Go's 100 took the
@@ -67,11 +68,12 @@ const (
 	// maxSegments bounds the segments of an index that incremental builds
 	// may start from. Updates merge their small segments as they go (see
 	// compact), so an index beyond it is not one this package left; the
-	// next build starts from scratch, which leaves one segment.
+	// next build starts from scratch, which leaves a segment per worker.
 	maxSegments = 24
 	// maxChangedShare is the share of documents to analyse again beyond
-	// which a full build costs about as much as an update and leaves one
-	// segment instead of many. (Deleting is cheap and does not count.)
+	// which a full build costs about as much as an update and leaves a
+	// few large segments instead of many. (Deleting is cheap and does not
+	// count.)
 	maxChangedShare = 0.3
 )
 
