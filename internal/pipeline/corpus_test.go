@@ -15,7 +15,7 @@ import (
 
 // TestCorpusBuild builds the site with every law of the corpus imported,
 // from scratch, then after a one-article edit: the edit is indexed alone
-// and found by search, the index is one segment, and memory stays under
+// and found by search, the index is a segment per processor, and memory stays under
 // the limit the design sets (2 GB).
 func TestCorpusBuild(t *testing.T) {
 	if testing.Short() {
