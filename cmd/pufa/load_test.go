@@ -214,6 +214,27 @@ func fixedRate(base string, rate int, d time.Duration, paths []string) loadResul
 	return res
 }
 
+// loadDuration is how long each phase of a load test runs: 30 s, or
+// PUFA_LOAD_SECONDS.
+func loadDuration() time.Duration {
+	if v := os.Getenv("PUFA_LOAD_SECONDS"); v != "" {
+		if d, err := time.ParseDuration(v + "s"); err == nil {
+			return d
+		}
+	}
+	return 30 * time.Second
+}
+
+// logReport logs the rows of a load test as a table, and writes it to
+// PUFA_LOAD_REPORT when set.
+func logReport(t *testing.T, rows []string) {
+	report := "| load | requests | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|\n" + strings.Join(rows, "\n") + "\n"
+	t.Logf("\n%s", report)
+	if f := os.Getenv("PUFA_LOAD_REPORT"); f != "" {
+		os.WriteFile(f, []byte(report), 0o644)
+	}
+}
+
 func fetch(c *http.Client, u string) error {
 	req, _ := http.NewRequest("GET", u, nil)
 	req.Header.Set("Accept-Encoding", "gzip")
@@ -242,12 +263,7 @@ func TestLoad(t *testing.T) {
 	// Warm the index and the page cache, as a server that has run a while.
 	closedLoop(s.base, 4, 5*time.Second, loadURL)
 
-	dur := 30 * time.Second
-	if v := os.Getenv("PUFA_LOAD_SECONDS"); v != "" {
-		if d, err := time.ParseDuration(v + "s"); err == nil {
-			dur = d
-		}
-	}
+	dur := loadDuration()
 	var rows []string
 	for _, c := range []int{1, 16, 64} {
 		r := closedLoop(s.base, c, dur, loadURL)
@@ -274,11 +290,7 @@ func TestLoad(t *testing.T) {
 	if soak.errors > 0 {
 		t.Errorf("%d errors in %d requests at concurrency 64; first: %s", soak.errors, soak.requests, soak.firstErr)
 	}
-	report := "| load | requests | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|\n" + strings.Join(rows, "\n") + "\n"
-	t.Logf("\n%s", report)
-	if f := os.Getenv("PUFA_LOAD_REPORT"); f != "" {
-		os.WriteFile(f, []byte(report), 0o644)
-	}
+	logReport(t, rows)
 	_, metrics := s.get("/metrics")
 	for _, line := range strings.Split(string(metrics), "\n") {
 		if strings.HasPrefix(line, "pufa_http_requests_total") && strings.Contains(line, "search") {
@@ -413,12 +425,7 @@ func TestSearchMix(t *testing.T) {
 	tail := longTailQueries(t, testenv.LawCorpus(t), 60000)
 	t.Logf("%d long-tail queries, e.g. %q", len(tail), tail[:5])
 	s := startServe(t, "--out", out, "--access-log=false")
-	dur := 30 * time.Second
-	if v := os.Getenv("PUFA_LOAD_SECONDS"); v != "" {
-		if d, err := time.ParseDuration(v + "s"); err == nil {
-			dur = d
-		}
-	}
+	dur := loadDuration()
 	// Warm the page cache and the popular questions' results, as a
 	// server that has run a while; the long tail stays unseen.
 	closedLoop(s.base, 2, 5*time.Second, func(rng *rand.Rand) string {
@@ -435,9 +442,5 @@ func TestSearchMix(t *testing.T) {
 			t.Errorf("%d errors in %d requests; first: %s", r.errors, r.requests, r.firstErr)
 		}
 	}
-	report := "| load | requests | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|\n" + strings.Join(rows, "\n") + "\n"
-	t.Logf("\n%s", report)
-	if f := os.Getenv("PUFA_LOAD_REPORT"); f != "" {
-		os.WriteFile(f, []byte(report), 0o644)
-	}
+	logReport(t, rows)
 }
