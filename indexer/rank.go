@@ -336,9 +336,14 @@ func (ix *Index) boostQuery(p *plan, a analysis) query.Query {
 // most articles of a national library, 规定 and 应当 in their text.
 const commonShare = 0.2
 
+// maxCommonCache bounds the answers of common kept per index.
+const maxCommonCache = 50000
+
 // common reports whether word is common in field (see commonShare): its
 // covering bigrams are all in more than that share of the documents.
-// Answers are kept: an index never changes.
+// Answers are kept, up to maxCommonCache of them (an index never changes,
+// but residents' words are endless); beyond, each costs a few dictionary
+// lookups.
 func (ix *Index) common(field, word string) bool {
 	key := field + "\x00" + word
 	if v, ok := ix.commonCache.Load(key); ok {
@@ -358,7 +363,11 @@ func (ix *Index) common(field, word string) bool {
 		common = tfr.Count() > limit
 		tfr.Close()
 	}
-	ix.commonCache.Store(key, common)
+	if ix.commonCached.Load() < maxCommonCache {
+		if _, loaded := ix.commonCache.LoadOrStore(key, common); !loaded {
+			ix.commonCached.Add(1)
+		}
+	}
 	return common
 }
 

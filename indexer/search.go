@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -88,9 +89,11 @@ type Index struct {
 	data *searchData
 	tables
 	// termReader reads the index's term dictionaries for query planning
-	// (see common); commonCache keeps its answers.
-	termReader  index.IndexReader
-	commonCache sync.Map
+	// (see common); commonCache keeps its answers, commonCached counts
+	// them.
+	termReader   index.IndexReader
+	commonCache  sync.Map
+	commonCached atomic.Int64
 	// bm25 counts the statistics BM25 scores by (loadBM25Stats) on the
 	// first search: it reads every term of the index, which a build that
 	// opens the index only to verify it need not wait for.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -466,5 +467,16 @@ func TestCommonWords(t *testing.T) {
 	res, err := ix.Search(context.Background(), Query{Text: "中华人民共和国"})
 	if err != nil || res.Total == 0 {
 		t.Errorf("search 中华人民共和国 alone: %v hits, %v", res, err)
+	}
+}
+
+// The answers common keeps are bounded, whatever residents search for.
+func TestCommonCacheBounded(t *testing.T) {
+	ix := fixtureIndex(t)
+	for i := range maxCommonCache + 100 {
+		ix.common(fieldText, fmt.Sprintf("词%d", i))
+	}
+	if n := ix.commonCached.Load(); n != maxCommonCache {
+		t.Errorf("%d answers kept, want at most %d", n, maxCommonCache)
 	}
 }
