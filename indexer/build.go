@@ -349,7 +349,8 @@ func buildFull(ctx context.Context, docs []doc, im mapping.IndexMapping, path st
 	defer debug.SetGCPercent(debug.SetGCPercent(fullBuildGCPercent))
 
 	nSegs := (len(docs) + opts.BatchSize - 1) / opts.BatchSize
-	workers := min(opts.Workers, nSegs)
+	// A segment per worker, numbered as rootKey can encode.
+	workers := min(opts.Workers, nSegs, rootMaxID)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan int)
