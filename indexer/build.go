@@ -112,8 +112,9 @@ type Stats struct {
 	Segments int
 	// Analysis is the wall time during which documents were analysed (in
 	// a full build: and written as segments, on the same goroutines) and
-	// the CPU time those goroutines used; Write the same for merging the
-	// segments into one (full build) or applying the changes (update).
+	// the CPU time those goroutines used; Write the same for merging each
+	// worker's segments into one (full build) or applying the changes
+	// (update).
 	Analysis, Write rusage.Usage
 }
 
@@ -143,9 +144,9 @@ type BuildOptions struct {
 	// 0 means DefaultBatchSize.
 	BatchSize int
 	// Merging, when set, is called once, when the build stops using
-	// every processor: in a full build when the segments are written and
-	// one goroutine merges them, in an update before it starts. Work that
-	// can wait for a free processor may start then.
+	// every processor: in a full build when the last worker has written
+	// its segments and the workers merge theirs, in an update before it
+	// starts. Work that can wait for a free processor may start then.
 	Merging func()
 }
 
@@ -287,31 +288,9 @@ func readHashes(path string) (string, map[string]string, error) {
 	return version, docs, nil
 }
 
-// preAnalysed is a field analysed ahead of indexing, on another goroutine.
-// Bleve analyses every field of a batch when it writes the batch, on the
-// writing goroutine; this field's Analyze keeps the result it already has.
-type preAnalysed struct{ document.Field }
-
-func (preAnalysed) Analyze() {}
-
-// analyse maps d to a Bleve document and analyses every field of it.
-func analyse(im mapping.IndexMapping, d *doc) (*document.Document, error) {
-	bd := document.NewDocument(d.ID)
-	if err := im.MapDocument(bd, d); err != nil {
-		return nil, fmt.Errorf("index: %s: %w", d.ID, err)
-	}
-	for i, f := range bd.Fields {
-		if f.Options().IsIndexed() {
-			f.Analyze()
-		}
-		bd.Fields[i] = preAnalysed{f}
-	}
-	return bd, nil
-}
-
 // segmentPlugin writes the segments of a full build. It is the segment
 // format scorch writes by default, so the index opens and updates as any
-// other (the builder that wraps the result is told to use it too).
+// other; writeRoot records it as the format of the segments.
 var segmentPlugin scorch.SegmentPlugin = &zapv17.ZapPlugin{}
 
 // buildFull writes every document into a new Bleve index at path.
@@ -359,9 +338,8 @@ func buildFull(ctx context.Context, docs []doc, im mapping.IndexMapping, path st
 	var analysis, merging rusage.Usage
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	var written, analysing int
+	written, analysing := 0, workers
 	start := time.Now()
-	analysing = workers
 	for w := range workers {
 		wg.Add(1)
 		go func() {
@@ -480,7 +458,7 @@ func mergeSegments(ctx context.Context, paths []string, out string) error {
 func writeSegment(im mapping.IndexMapping, docs []doc, path string) error {
 	analysed := make([]index.Document, 0, len(docs))
 	for i := range docs {
-		bd, err := analyseForSegment(im, &docs[i])
+		bd, err := analyse(im, &docs[i])
 		if err != nil {
 			return err
 		}
@@ -500,10 +478,10 @@ func writeSegment(im mapping.IndexMapping, docs []doc, path string) error {
 	return seg.Close()
 }
 
-// analyseForSegment maps d to a Bleve document and analyses it as Bleve
+// analyse maps d to a Bleve document and analyses it as Bleve
 // does before writing a segment: every indexed field, the document's ID
 // field, and the composite fields made of them.
-func analyseForSegment(im mapping.IndexMapping, d *doc) (*document.Document, error) {
+func analyse(im mapping.IndexMapping, d *doc) (*document.Document, error) {
 	bd := document.NewDocument(d.ID)
 	if err := im.MapDocument(bd, d); err != nil {
 		return nil, fmt.Errorf("index: %s: %w", d.ID, err)
