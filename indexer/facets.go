@@ -45,30 +45,19 @@ func loadFacets(ctx context.Context, r index.IndexReader, fields []string, known
 			return nil, fmt.Errorf("facets: %s has %d values", f, len(known[f]))
 		}
 		for ti, term := range known[f] {
-			tfr, err := r.TermFieldReader(ctx, []byte(term), f, false, false, false)
-			if err != nil {
-				return nil, fmt.Errorf("facets: %w", err)
-			}
-			var d index.TermFieldDoc
-			for {
-				m, err := tfr.Next(&d)
-				if err != nil {
-					tfr.Close()
-					return nil, fmt.Errorf("facets: %w", err)
-				}
-				if m == nil {
-					break
-				}
-				n := m.ID.Value()
+			err := eachPosting(ctx, r, f, term, func(id index.IndexInternalID) {
+				n := id.Value()
 				if n >= maxPriorTable {
-					continue
+					return
 				}
 				for uint64(len(perDoc)) <= n {
 					perDoc = append(perDoc, nil)
 				}
 				perDoc[n] = append(perDoc[n], uint32(fi*facetStride+ti))
+			})
+			if err != nil {
+				return nil, fmt.Errorf("facets: %w", err)
 			}
-			tfr.Close()
 		}
 	}
 	t.off = make([]uint32, len(perDoc)+1)

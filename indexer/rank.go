@@ -350,11 +350,8 @@ func (ix *Index) common(field, word string) bool {
 		return v.(bool)
 	}
 	limit := uint64(commonShare * float64(ix.meta.Docs))
-	common := ix.termReader != nil
+	common := true
 	for _, g := range zh.QueryGramsCover(word) {
-		if !common {
-			break
-		}
 		tfr, err := ix.termReader.TermFieldReader(context.Background(), []byte(g), field, false, false, false)
 		if err != nil {
 			common = false
@@ -362,6 +359,9 @@ func (ix *Index) common(field, word string) bool {
 		}
 		common = tfr.Count() > limit
 		tfr.Close()
+		if !common {
+			break
+		}
 	}
 	if ix.commonCached.Load() < maxCommonCache {
 		if _, loaded := ix.commonCache.LoadOrStore(key, common); !loaded {

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
@@ -218,24 +217,36 @@ type tables struct {
 	facets *facetTable
 }
 
-// openTables computes the tables of an opened index.
-func openTables(bi bleve.Index, meta Meta) (tables, error) {
+// openTables computes the tables of an index from its reader.
+func openTables(r index.IndexReader, meta Meta) (tables, error) {
 	var t tables
-	adv, err := bi.Advanced()
-	if err != nil {
-		return t, fmt.Errorf("priors: %w", err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return t, fmt.Errorf("priors: %w", err)
-	}
-	defer r.Close()
+	var err error
 	ctx := context.Background()
 	if t.priors, err = loadPriors(ctx, r, meta.Built); err != nil {
 		return t, err
 	}
 	t.facets, err = loadFacets(ctx, r, resultFacets, meta.Terms)
 	return t, err
+}
+
+// eachPosting calls fn with every document that has term in field.
+func eachPosting(ctx context.Context, r index.IndexReader, field, term string, fn func(id index.IndexInternalID)) error {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return err
+	}
+	defer tfr.Close()
+	var doc index.TermFieldDoc
+	for {
+		d, err := tfr.Next(&doc)
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			return nil
+		}
+		fn(d.ID)
+	}
 }
 
 // loadBM25Stats computes the statistics Bleve's BM25 scores by: the
@@ -293,28 +304,10 @@ func loadPriors(ctx context.Context, r index.IndexReader, built time.Time) (prio
 		return nil, fmt.Errorf("priors: %w", err)
 	}
 	t := make(priorTable, 0, min(docs, maxPriorTable))
-	each := func(field, term string, fn func(id index.IndexInternalID)) error {
-		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
-		if err != nil {
-			return err
-		}
-		defer tfr.Close()
-		var doc index.TermFieldDoc
-		for {
-			d, err := tfr.Next(&doc)
-			if err != nil {
-				return err
-			}
-			if d == nil {
-				return nil
-			}
-			fn(d.ID)
-		}
-	}
 	var dated []index.IndexInternalID
 	for _, kind := range Kinds {
 		pr := float32(priorOf(kind, false, time.Time{}, built))
-		err := each(fieldType, kind, func(id index.IndexInternalID) {
+		err := eachPosting(ctx, r, fieldType, kind, func(id index.IndexInternalID) {
 			n := id.Value()
 			if n >= maxPriorTable {
 				return
@@ -331,7 +324,7 @@ func loadPriors(ctx context.Context, r index.IndexReader, built time.Time) (prio
 			return nil, fmt.Errorf("priors: %w", err)
 		}
 	}
-	err = each(fieldCurrent, "no", func(id index.IndexInternalID) {
+	err = eachPosting(ctx, r, fieldCurrent, "no", func(id index.IndexInternalID) {
 		if n := id.Value(); n < uint64(len(t)) {
 			t[n] *= priorNotCurrent
 		}

@@ -139,20 +139,24 @@ func Open(dir string) (*Index, error) {
 		bi.Close()
 		return nil, fmt.Errorf("open index: %w", err)
 	}
-	t, err := openTables(bi, meta)
-	if err != nil {
-		bi.Close()
-		return nil, fmt.Errorf("open index: %w", err)
-	}
-	ix := &Index{bi: bi, meta: meta, data: sd, tables: t}
+	// One reader for the index's lifetime: it builds the tables and
+	// answers query planning (see common).
+	var r index.IndexReader
 	adv, err := bi.Advanced()
 	if err == nil {
-		ix.termReader, err = adv.Reader()
+		r, err = adv.Reader()
 	}
 	if err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("open index: %w", err)
 	}
+	t, err := openTables(r, meta)
+	if err != nil {
+		r.Close()
+		bi.Close()
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	ix := &Index{bi: bi, meta: meta, data: sd, tables: t, termReader: r}
 	ix.bm25 = sync.OnceValues(func() (*search.BM25Stats, error) { return loadBM25Stats(ix.termReader) })
 	return ix, nil
 }
@@ -168,9 +172,7 @@ func (ix *Index) Warm() error {
 
 // Close releases the index.
 func (ix *Index) Close() error {
-	if ix.termReader != nil {
-		ix.termReader.Close()
-	}
+	ix.termReader.Close()
 	return ix.bi.Close()
 }
 
