@@ -288,8 +288,8 @@ func coverageQuery(p *plan, a analysis, common func(field, word string) bool) qu
 			anywhere.add(t)
 		}
 		// The word's covering bigrams, weighted as all of its bigrams.
-		cover, grams := zh.QueryGramsCover(w), len(zh.QueryGrams(w))
-		boost := weightCoverage * float64(min(grams, maxGrams)) / float64(max(1, min(len(cover), maxGrams)))
+		grams, cover := zh.QueryGrams(w)
+		boost := weightCoverage * float64(min(len(grams), maxGrams)) / float64(max(1, min(len(cover), maxGrams)))
 		for _, f := range []string{fieldTitleGrams, fieldHeading, fieldText, fieldBody} {
 			if common == nil || !common(f, w) {
 				anywhere.add(termsQuery(cover, f, boost))
@@ -351,7 +351,8 @@ func (ix *Index) common(field, word string) bool {
 	}
 	limit := uint64(commonShare * float64(ix.meta.Docs))
 	common := true
-	for _, g := range zh.QueryGramsCover(word) {
+	_, cover := zh.QueryGrams(word)
+	for _, g := range cover {
 		tfr, err := ix.termReader.TermFieldReader(context.Background(), []byte(g), field, false, false, false)
 		if err != nil {
 			common = false
@@ -484,7 +485,8 @@ func matchQuery(text, field, analyzer string, boost float64) query.Query {
 // since consecutive bigrams overlap. The field has no positions to check
 // more; a two-character word is one bigram and exact either way.
 func gramsQuery(text, field string, boost float64) query.Query {
-	return termsQuery(zh.QueryGrams(text), field, boost)
+	grams, _ := zh.QueryGrams(text)
+	return termsQuery(grams, field, boost)
 }
 
 func termsQuery(grams []string, field string, boost float64) query.Query {
@@ -511,14 +513,14 @@ func termsQuery(grams []string, field string, boost float64) query.Query {
 }
 
 // wordGramsQuery matches one dictionary word in a bigram field by the
-// bigrams that cover its characters (zh.QueryGramsCover: 中华 人民 共和
+// bigrams that cover its characters (zh.QueryGrams: 中华 人民 共和
 // 和国 for 中华人民共和国, not all six), scored like one term: together they
 // count what the word counts in a title's word field, however long it
 // is. Looking up every bigram would make a word of common characters,
 // found in most documents, cost a walk through each of their postings;
 // a text with the covering ones almost always has the word.
 func wordGramsQuery(word, field string, boost float64) query.Query {
-	grams := zh.QueryGramsCover(word)
+	_, grams := zh.QueryGrams(word)
 	return termsQuery(grams, field, boost/float64(max(1, min(len(grams), maxGrams))))
 }
 

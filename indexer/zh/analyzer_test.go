@@ -348,7 +348,7 @@ func FuzzTokenize(f *testing.F) {
 	})
 }
 
-func TestQueryGramsCover(t *testing.T) {
+func TestQueryGrams(t *testing.T) {
 	for _, tt := range []struct {
 		in   string
 		want []string
@@ -361,8 +361,8 @@ func TestQueryGramsCover(t *testing.T) {
 		{"民法典 遗嘱", []string{"民法", "法典", "遗嘱"}},
 		{"第1077条", []string{"第", "1077", "条"}},
 	} {
-		if got := QueryGramsCover(tt.in); !slices.Equal(got, tt.want) {
-			t.Errorf("QueryGramsCover(%q) = %q, want %q", tt.in, got, tt.want)
+		if _, got := QueryGrams(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("QueryGrams(%q) covering = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

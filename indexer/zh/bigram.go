@@ -64,54 +64,43 @@ var queryAnalyzer = sync.OnceValues(func() (analysis.Analyzer, error) {
 // text, in order: its bigrams, a lone character, words of other scripts.
 // A text that a zh_bigram field holds verbatim has every one of them; an
 // index without positions looks a phrase up as all of them.
-func QueryGrams(text string) []string {
+//
+// cover is the same with, for each run of Chinese characters, only as
+// many bigrams as cover every character of it: the first, third, fifth…
+// and the last (中华人民共和国: 中华 人民 共和 和国, not all six). A text
+// has the run verbatim only if it has all of them in a row, and a text
+// with these rarely lacks the others, but each bigram looked up costs a
+// walk through its postings, and the bigrams of common words are in most
+// documents.
+func QueryGrams(text string) (all, cover []string) {
 	a, err := queryAnalyzer()
 	if err != nil {
 		// The analyzer is registered by this package's init.
 		panic(err)
 	}
-	var out []string
-	for _, t := range a.Analyze([]byte(text)) {
-		if s := string(t.Term); !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// QueryGramsCover is QueryGrams with, for each run of Chinese characters,
-// only as many bigrams as cover every character of it: the first, third,
-// fifth… and the last (中华人民共和国: 中华 人民 共和 和国, not all six). A
-// text has the run verbatim only if it has all of them in a row, and a
-// text with these rarely lacks the others, but each bigram looked up
-// costs a walk through its postings, and the bigrams of common words are
-// in most documents.
-func QueryGramsCover(text string) []string {
-	a, err := queryAnalyzer()
-	if err != nil {
-		panic(err)
-	}
 	toks := a.Analyze([]byte(text))
-	var out []string
-	add := func(s string) {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
+	add := func(out []string, s string) []string {
+		if slices.Contains(out, s) {
+			return out
 		}
+		return append(out, s)
 	}
+	runStart := 0
 	for i, t := range toks {
+		term := string(t.Term)
+		all = add(all, term)
 		if t.Type != analysis.Double {
-			add(string(t.Term))
+			cover = add(cover, term)
 			continue
 		}
 		// Bigrams of one run have consecutive positions.
-		start := i
-		for start > 0 && toks[start-1].Type == analysis.Double && toks[start-1].Position == toks[start].Position-1 {
-			start--
+		if i == 0 || toks[i-1].Type != analysis.Double || toks[i-1].Position != t.Position-1 {
+			runStart = i
 		}
 		last := i+1 == len(toks) || toks[i+1].Type != analysis.Double || toks[i+1].Position != t.Position+1
-		if (i-start)%2 == 0 || last {
-			add(string(t.Term))
+		if (i-runStart)%2 == 0 || last {
+			cover = add(cover, term)
 		}
 	}
-	return out
+	return all, cover
 }
