@@ -53,8 +53,8 @@ func findPage(m *Manifest, url string) *Page {
 	panic("no page " + url)
 }
 
-// hitURLs returns the URLs of the hits for text in the index of dir.
-func hitURLs(t *testing.T, dir, text string) []string {
+// hits returns the hits for text in the index of dir.
+func hits(t *testing.T, dir, text string) []Hit {
 	t.Helper()
 	ix, err := Open(dir)
 	if err != nil {
@@ -65,8 +65,14 @@ func hitURLs(t *testing.T, dir, text string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return res.Hits
+}
+
+// hitURLs returns the URLs of the hits for text in the index of dir.
+func hitURLs(t *testing.T, dir, text string) []string {
+	t.Helper()
 	var out []string
-	for _, h := range res.Hits {
+	for _, h := range hits(t, dir, text) {
 		out = append(out, h.URL)
 	}
 	return out
@@ -380,17 +386,8 @@ func TestScoresIndependentOfSegments(t *testing.T) {
 	}
 	scores := func(dir, q string) []string {
 		t.Helper()
-		ix, err := Open(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ix.Close()
-		res, err := ix.Search(context.Background(), Query{Text: q, Size: MaxSize})
-		if err != nil {
-			t.Fatal(err)
-		}
 		var out []string
-		for _, h := range res.Hits {
+		for _, h := range hits(t, dir, q) {
 			out = append(out, fmt.Sprintf("%s %.6f", h.URL, h.Score))
 		}
 		return out
