@@ -23,6 +23,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
+	bleveanalysis "github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
@@ -456,9 +457,10 @@ func mergeSegments(ctx context.Context, paths []string, out string) error {
 
 // writeSegment analyses docs and writes them as one segment file at path.
 func writeSegment(im mapping.IndexMapping, docs []doc, path string) error {
+	grams := im.AnalyzerNamed(zh.BigramAnalyzerName)
 	analysed := make([]index.Document, 0, len(docs))
 	for i := range docs {
-		bd, err := analyse(im, &docs[i])
+		bd, err := analyse(im, grams, &docs[i])
 		if err != nil {
 			return err
 		}
@@ -480,16 +482,23 @@ func writeSegment(im mapping.IndexMapping, docs []doc, path string) error {
 
 // analyse maps d to a Bleve document and analyses it as Bleve
 // does before writing a segment: every indexed field, the document's ID
-// field, and the composite fields made of them.
-func analyse(im mapping.IndexMapping, d *doc) (*document.Document, error) {
+// field, and the composite fields made of them. Fields analysed by grams
+// (the zh_bigram analyzer the mapping holds) are counted by
+// zh.GramFrequencies instead, which gives the same terms and frequencies
+// for a third of the work.
+func analyse(im mapping.IndexMapping, grams bleveanalysis.Analyzer, d *doc) (*document.Document, error) {
 	bd := document.NewDocument(d.ID)
 	if err := im.MapDocument(bd, d); err != nil {
 		return nil, fmt.Errorf("index: %s: %w", d.ID, err)
 	}
 	bd.AddIDField()
-	for _, f := range bd.Fields {
+	for i, f := range bd.Fields {
 		if !f.Options().IsIndexed() {
 			continue
+		}
+		if tf, ok := f.(*document.TextField); ok && grams != nil && tf.Analyzer() == grams && !tf.Options().IncludeTermVectors() {
+			f = &gramField{TextField: tf}
+			bd.Fields[i] = f
 		}
 		f.Analyze()
 		if bd.HasComposite() && f.Name() != "_id" {
@@ -499,6 +508,27 @@ func analyse(im mapping.IndexMapping, d *doc) (*document.Document, error) {
 		}
 	}
 	return bd, nil
+}
+
+// gramField is a text field of the zh_bigram analyzer without term
+// vectors, analysed by zh.GramFrequencies. Everything else is the
+// field's own.
+type gramField struct {
+	*document.TextField
+	length int
+	freqs  index.TokenFrequencies
+}
+
+func (g *gramField) Analyze() {
+	g.length, g.freqs = zh.GramFrequencies(g.Value())
+}
+
+func (g *gramField) AnalyzedLength() int { return g.length }
+
+func (g *gramField) AnalyzedTokenFrequencies() index.TokenFrequencies { return g.freqs }
+
+func (g *gramField) Size() int {
+	return g.TextField.Size() + g.freqs.Size()
 }
 
 // writeRoot makes the index at path of the segment files segs (moved

@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // site is a small site for the index build tests: two laws of a few
@@ -401,4 +405,144 @@ func TestScoresIndependentOfSegments(t *testing.T) {
 			t.Errorf("%q: one segment %v\nseveral %v", q, a, b)
 		}
 	}
+}
+
+// TestFullBuildMatchesBleve indexes the same documents through a full
+// build (its own segment writer and term counting, see analyse) and
+// through Bleve's ordinary batch, as updates do: every field must hold
+// the same terms with the same documents, frequencies and norms, and
+// every document the same stored fields.
+func TestFullBuildMatchesBleve(t *testing.T) {
+	m := site()
+	m.Pages = append(m.Pages, Page{URL: "/news/2026/shuangyu/", Permalink: "http://example.test/news/2026/shuangyu/",
+		Kind: "page", Section: "news", Title: "ＡＢＣ法律 Café 普法", Date: m.Pages[1].Date,
+		Plain: "COVID-19 防控期间，Ｋｉｌｏ 与 İstanbul 的居民……法法法法 人民人民 〇 𠀀𠀁"})
+	docs := docsFromManifest(m)
+	im := newMapping()
+	full := filepath.Join(t.TempDir(), "full")
+	if err := buildFull(context.Background(), docs, im, full, BuildOptions{BatchSize: 3, Workers: 2}, &Stats{}); err != nil {
+		t.Fatal(err)
+	}
+	byBleve := filepath.Join(t.TempDir(), "bleve")
+	idx, err := bleve.New(byBleve, im)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := idx.NewBatch()
+	for i := range docs {
+		if err := b.Index(docs[i].ID, &docs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, want := indexContents(t, full), indexContents(t, byBleve)
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		if got[k] != want[k] {
+			t.Errorf("%s:\nfull build %s\nBleve      %s", k, got[k], want[k])
+		}
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			t.Errorf("%s: only in the full build: %s", k, got[k])
+		}
+	}
+	if len(want) < 200 {
+		t.Fatalf("only %d terms and documents compared", len(want))
+	}
+}
+
+// indexContents describes the index at dir: for each field and term,
+// its postings (document, frequency, norm); for each document, its
+// stored fields.
+func indexContents(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	idx, err := bleve.Open(filepath.Join(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	ai, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ai.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	out := map[string]string{}
+	for _, field := range append(mappedFields(), "_id") {
+		dict, err := r.FieldDict(field)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			e, err := dict.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e == nil {
+				break
+			}
+			tfr, err := r.TermFieldReader(context.Background(), []byte(e.Term), field, true, true, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var postings []string
+			for {
+				p, err := tfr.Next(nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p == nil {
+					break
+				}
+				id, err := r.ExternalID(p.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				postings = append(postings, fmt.Sprintf("%s×%d/%g", id, p.Freq, p.Norm))
+			}
+			tfr.Close()
+			slices.Sort(postings)
+			// (The dictionary's own count is left out: over several segments it
+			// is not the number of documents that have the term.)
+			out[fmt.Sprintf("%s %q", field, e.Term)] = strings.Join(postings, " ")
+		}
+		dict.Close()
+	}
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ids.Close()
+	for {
+		iid, err := ids.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if iid == nil {
+			break
+		}
+		id, err := r.ExternalID(iid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := r.Document(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored []string
+		d.VisitFields(func(f index.Field) {
+			stored = append(stored, fmt.Sprintf("%s=%q", f.Name(), f.Value()))
+		})
+		slices.Sort(stored)
+		out["stored "+id] = strings.Join(stored, " ")
+	}
+	return out
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // lawText is the real law text of testdata, concatenated.
-func lawText(b *testing.B) []byte {
+func lawText(b testing.TB) []byte {
 	b.Helper()
 	files, err := filepath.Glob("testdata/*.md")
 	if err != nil || len(files) == 0 {
