@@ -50,7 +50,7 @@ const (
 // in it. Any change to what BuildIndex writes that the mapping and the
 // program do not already show changes it, so that the next build starts
 // from scratch instead of reusing documents of another shape.
-const indexFormat = "pufa-index/3"
+const indexFormat = "pufa-index/4"
 
 // Tuning of a full build, chosen by measurement on the whole law corpus
 // (see "Build and index" in BENCHMARKS.md).

@@ -304,7 +304,7 @@ func TestHashDocs(t *testing.T) {
 	}
 	changed := slices.Clone(docs)
 	changed[3].Category = []string{"养老服务"}
-	changed[4].Date = changed[4].Date.Add(time.Second)
+	changed[4].Date = "2026-03-01T01:00:01Z"
 	c := hashDocs(changed, 2)
 	for i := range docs {
 		if (c[i] != a[i]) != (i == 3 || i == 4) {

@@ -42,17 +42,20 @@ type doc struct {
 	// LawTitle and Part are a law's or an article's official title and
 	// part (中华人民共和国民法典, 继承编), File a page's content path: the
 	// exact values that best bets name.
-	LawTitle   string    `json:"lawtitle,omitempty"`
-	Part       string    `json:"part,omitempty"`
-	File       string    `json:"file,omitempty"`
-	URL        string    `json:"url"`
-	Date       time.Time `json:"date,omitempty"`
-	Status     string    `json:"status,omitempty"`
-	Current    string    `json:"current"` // "yes" unless superseded or retired
-	Category   []string  `json:"category,omitempty"`
-	Department []string  `json:"department,omitempty"`
-	Audience   []string  `json:"audience,omitempty"`
-	Method     []string  `json:"method,omitempty"`
+	LawTitle string `json:"lawtitle,omitempty"`
+	Part     string `json:"part,omitempty"`
+	File     string `json:"file,omitempty"`
+	URL      string `json:"url"`
+	// Date is the page's date in UTC, as RFC 3339 (2026-03-01T01:00:00Z):
+	// a keyword, so it sorts as text and is one term, not the sixteen of
+	// a Bleve date field.
+	Date       string   `json:"date,omitempty"`
+	Status     string   `json:"status,omitempty"`
+	Current    string   `json:"current"` // "yes" unless superseded or retired
+	Category   []string `json:"category,omitempty"`
+	Department []string `json:"department,omitempty"`
+	Audience   []string `json:"audience,omitempty"`
+	Method     []string `json:"method,omitempty"`
 }
 
 // docsFromManifest turns the pages of a manifest into search documents:
@@ -84,7 +87,7 @@ func docsFromManifest(m *Manifest) []doc {
 			Method:     p.Taxonomies["methods"],
 		}
 		if p.Date != nil {
-			d.Date = *p.Date
+			d.Date = p.Date.UTC().Format(time.RFC3339)
 		}
 		switch kind {
 		case KindLaw:

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -377,10 +376,8 @@ func (v *priorVisitor) visit(field string, term []byte) {
 	case fieldCurrent:
 		v.current = term
 	case fieldDate:
-		if valid, shift := numeric.ValidPrefixCodedTermBytes(term); valid && shift == 0 {
-			if n, err := numeric.PrefixCoded(term).Int64(); err == nil {
-				v.date, v.hasDate = n, true
-			}
+		if t, err := time.Parse(time.RFC3339, string(term)); err == nil {
+			v.date, v.hasDate = t.UnixNano(), true
 		}
 	}
 }

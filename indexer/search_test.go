@@ -326,6 +326,51 @@ func TestPriors(t *testing.T) {
 	if superseded >= law {
 		t.Errorf("prior of a superseded article %v, in force %v", superseded, law)
 	}
+
+	// The same from an index: the dates come from its doc values.
+	m := site()
+	news := findPage(m, "/news/2026/yanglao/")
+	oldDate := time.Date(2022, 3, 1, 9, 0, 0, 0, shanghai)
+	older := *news
+	older.URL, older.Date = "/news/2022/yanglao/", &oldDate
+	m.Pages = append(m.Pages, older)
+	dir := t.TempDir()
+	if _, err := BuildIndex(context.Background(), m, dir, BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := bleve.Open(filepath.Join(dir, IndexDir, bleveDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	ai, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ai.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	table, err := loadPriors(context.Background(), r, built)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prior := func(url string) float64 {
+		id, err := r.InternalID(url)
+		if err != nil || id == nil {
+			t.Fatalf("no document %s: %v", url, err)
+		}
+		pr, _ := table.of(id.Value())
+		return pr
+	}
+	want := func(d time.Time) float64 { return float64(float32(priorOf(KindNews, false, d, built))) }
+	if got := prior(news.URL); got != want(*news.Date) {
+		t.Errorf("prior of %s dated %v = %v, want %v", news.URL, news.Date, got, want(*news.Date))
+	}
+	if got := prior(older.URL); got != want(oldDate) {
+		t.Errorf("prior of %s dated %v = %v, want %v", older.URL, oldDate, got, want(oldDate))
+	}
 }
 
 func TestSearchBounds(t *testing.T) {
