@@ -200,13 +200,19 @@ func (ix *Index) textQuery(p *plan, a analysis) query.Query {
 	type source struct {
 		text   string
 		weight float64
+		words  []zh.QueryWord // segmented once, matched in every field
 	}
-	sources := []source{{p.text, 1}}
+	sources := []source{{text: p.text, weight: 1}}
 	if p.alt != "" {
-		sources = append(sources, source{p.alt, 1})
+		sources = append(sources, source{text: p.alt, weight: 1})
 	}
 	for _, s := range p.synonyms {
-		sources = append(sources, source{s, weightAlternative})
+		sources = append(sources, source{text: s, weight: weightAlternative})
+	}
+	if a == analysisWordsGrams {
+		for i := range sources {
+			sources[i].words = zh.SegmentWords(sources[i].text)
+		}
 	}
 	// A field with no word field is matched by the words' bigrams.
 	fields := []struct {
@@ -235,7 +241,7 @@ func (ix *Index) textQuery(p *plan, a analysis) query.Query {
 			var words query.Query
 			switch a {
 			case analysisWordsGrams:
-				words = wordsQuery(s.text, f.words, f.grams, w, f.words == fieldTitle, ix.common)
+				words = wordsQuery(s.words, f.words, f.grams, w, f.words == fieldTitle, ix.common)
 			case analysisGrams:
 				words = matchQuery(s.text, f.grams, zh.BigramQueryAnalyzerName, w)
 			}
@@ -372,7 +378,7 @@ func (ix *Index) common(field, word string) bool {
 	return common
 }
 
-// wordsQuery matches the words of text (top-level words of the
+// wordsQuery matches words (what zh.SegmentWords makes of a text: top-level words of the
 // dictionary, at most maxQueryWords) in a word field, or by their bigrams
 // in a bigram field when field is ""; a document scores by
 // the words it has, scaled by the share of the words it has.
@@ -387,8 +393,7 @@ func (ix *Index) common(field, word string) bool {
 // of several is most often about something else (活动 in the title of a
 // law on crowd safety, for 敬老月 活动), and a short title scores high for
 // any word it has.
-func wordsQuery(text, field, grams string, boost float64, all bool, common func(field, word string) bool) query.Query {
-	words := zh.SegmentWords(text)
+func wordsQuery(words []zh.QueryWord, field, grams string, boost float64, all bool, common func(field, word string) bool) query.Query {
 	if len(words) > maxQueryWords {
 		words = words[:maxQueryWords]
 	}

@@ -189,7 +189,7 @@ type tokens struct {
 
 func (t *tokens) next() *analysis.Token {
 	if len(t.slab) == cap(t.slab) {
-		t.slab = make([]analysis.Token, 0, max(64, 2*cap(t.slab)))
+		t.slab = make([]analysis.Token, 0, max(8, 2*cap(t.slab)))
 	}
 	t.slab = t.slab[:len(t.slab)+1]
 	return &t.slab[len(t.slab)-1]
