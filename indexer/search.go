@@ -102,7 +102,22 @@ type Index struct {
 
 // Open opens the index that BuildIndex wrote under dir and checks that it
 // holds the documents its metadata promises.
-func Open(dir string) (*Index, error) {
+func Open(dir string) (*Index, error) { return open(dir, true) }
+
+// Check opens the index under dir as Open does, search data and tables
+// included, but without loading the word dictionary, which only searching
+// needs; it returns the number of documents. A build checks what it wrote
+// with it.
+func Check(dir string) (int, error) {
+	ix, err := open(dir, false)
+	if err != nil {
+		return 0, err
+	}
+	n := ix.Docs()
+	return n, ix.Close()
+}
+
+func open(dir string, preload bool) (*Index, error) {
 	root := filepath.Join(dir, IndexDir)
 	data, err := os.ReadFile(filepath.Join(root, metaFile))
 	if err != nil {
@@ -118,8 +133,10 @@ func Open(dir string) (*Index, error) {
 	// Load the segmenter now: an opened index is ready to answer, and the
 	// first reader's search does not pay the dictionary load (seconds)
 	// against its timeout.
-	if _, err := zh.Preload(); err != nil {
-		return nil, fmt.Errorf("open index: %w", err)
+	if preload {
+		if _, err := zh.Preload(); err != nil {
+			return nil, fmt.Errorf("open index: %w", err)
+		}
 	}
 	bi, err := bleve.OpenUsing(filepath.Join(root, bleveDir), map[string]any{"read_only": true})
 	if err != nil {

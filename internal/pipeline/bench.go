@@ -495,17 +495,24 @@ func (r *BenchReport) WriteReport(w io.Writer) error {
 			float64(ix.Docs)/w.Seconds(), float64(ix.Bytes)/1e6/w.Seconds(), secs(ix.Analysis.CPU), r.Procs, secs(ix.Write.CPU))
 	}
 	for i, e := range r.Edits {
-		fmt.Fprintf(bw, "Edit %d (%s): %s; %d documents analysed, %d reused, %d deleted; %d segments; %d of %d published files written; search for the edit: first hit %s (want …%s).\n",
+		fmt.Fprintf(bw, "Edit %d (%s): %s; %d documents analysed, %d reused, %d deleted; %d segments; %d of %d published files written; %s; search for the edit: first hit %s (want …%s).\n",
 			i+1, filepath.Base(r.Edited[i]), buildKind(e.Index), e.Index.Analysed, e.Index.Reused, e.Index.Deleted, e.Index.Segments,
-			e.Published.Files, e.Published.Files+e.Published.Reused, r.Found[i], r.Want[i])
+			e.Published.Files, e.Published.Files+e.Published.Reused, preloadKind(e), r.Found[i], r.Want[i])
 	}
 	s := r.Same.Index
-	fmt.Fprintf(bw, "Unchanged: %s; %d documents analysed; %d of %d published files written.\n", buildKind(s), s.Analysed, r.Same.Published.Files, r.Same.Published.Files+r.Same.Published.Reused)
+	fmt.Fprintf(bw, "Unchanged: %s; %d documents analysed; %d of %d published files written; %s.\n", buildKind(s), s.Analysed, r.Same.Published.Files, r.Same.Published.Files+r.Same.Published.Reused, preloadKind(r.Same))
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
 	fmt.Fprintf(bw, "\n| %d searches, 4 in 5 popular | mean | median | 95th percentile |\n|---|---:|---:|---:|\n", r.Search.Searches)
 	fmt.Fprintf(bw, "| index | %s | %s | %s |\n", ms(r.Search.Mean), ms(r.Search.P50), ms(r.Search.P95))
 	fmt.Fprintf(bw, "| with a result cache (%d hits, %d misses) | %s | %s | %s |\n", r.SearchCached.Hits, r.SearchCached.Misses, ms(r.SearchCached.Mean), ms(r.SearchCached.P50), ms(r.SearchCached.P95))
 	return bw.Flush()
+}
+
+func preloadKind(r *Result) string {
+	if r.Preloaded {
+		return "word dictionary loaded while Hugo rendered"
+	}
+	return "only law pages changed: word dictionary not preloaded"
 }
 
 func buildKind(s indexer.Stats) string {

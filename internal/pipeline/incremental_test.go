@@ -88,7 +88,7 @@ func TestBuildIncremental(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !first.Index.Full || first.Previous != "" || first.Index.Analysed != first.Index.Docs {
+	if !first.Index.Full || first.Previous != "" || first.Index.Analysed != first.Index.Docs || !first.Preloaded {
 		t.Fatalf("first build: %+v (previous %q), want a full build", first.Index, first.Previous)
 	}
 	docs := first.Index.Docs
@@ -103,6 +103,9 @@ func TestBuildIncremental(t *testing.T) {
 		// find is searched for after the build and want its first hit;
 		// gone must not be found any more.
 		find, want, gone string
+		// preload: the word dictionary is loaded while Hugo renders (not
+		// when only law pages changed).
+		preload bool
 	}{
 		{
 			name: "edit an article",
@@ -125,6 +128,7 @@ func TestBuildIncremental(t *testing.T) {
 			analysed: 1, more: 1,
 			feeds: []string{"/index.xml", "/news/index.xml"},
 			find:  "结婚登记预约", want: "/news/2026/hunyin/",
+			preload: true,
 		},
 		{
 			name: "delete a news page",
@@ -134,6 +138,7 @@ func TestBuildIncremental(t *testing.T) {
 			deleted: 1, more: -1,
 			feeds: []string{"/index.xml", "/news/index.xml"},
 			find:  "结婚登记预约", want: "/news/2026/hunyin/", gone: "老年人权益保障法",
+			preload: true,
 		},
 	}
 	prev := first
@@ -155,6 +160,9 @@ func TestBuildIncremental(t *testing.T) {
 			if ix.Analysed != s.analysed || ix.Deleted != s.deleted || ix.Docs != docs || ix.Reused != docs-s.analysed {
 				t.Errorf("analysed %d, deleted %d, reused %d of %d documents; want %d, %d, %d of %d",
 					ix.Analysed, ix.Deleted, ix.Reused, ix.Docs, s.analysed, s.deleted, docs-s.analysed, docs)
+			}
+			if res.Preloaded != s.preload {
+				t.Errorf("word dictionary preloaded = %v, want %v", res.Preloaded, s.preload)
 			}
 			if !slices.Equal(res.Published.Written, s.feeds) {
 				t.Errorf("feeds written = %v, want %v", res.Published.Written, s.feeds)

@@ -60,7 +60,10 @@ type Result struct {
 	Dir     string
 	// Previous is the release the build started from; empty for none.
 	Previous string
-	Timings  []Timing
+	// Preloaded says whether the build loaded the word dictionary while
+	// Hugo rendered, rather than only when the index needed it.
+	Preloaded bool
+	Timings   []Timing
 	// Index says what the index stage did: documents analysed, reused
 	// and deleted, size on disk, and why it built from scratch.
 	Index indexer.Stats
@@ -103,9 +106,18 @@ const (
 // and its feeds, open data and calendars are that release's files where
 // their inputs did not change. Hugo renders every page each time.
 func Run(ctx context.Context, opts Options) (*Result, error) {
+	started := time.Now()
 	now := opts.Now
 	if now.IsZero() {
-		now = time.Now()
+		now = started
+	}
+	content := opts.Content
+	if content == "" {
+		content = filepath.Join(opts.Site, "..", "content")
+	}
+	themes := opts.Themes
+	if themes == "" {
+		themes = filepath.Join(opts.Site, "..", "themes")
 	}
 	out := release.Out{Root: opts.Out}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
@@ -119,19 +131,27 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	res := &Result{}
 	// The release being served is where this build starts from: its index
 	// and feeds are reused where their inputs did not change.
+	var prevStarted time.Time
 	if !opts.Full {
-		if _, dir, err := out.Current(); err == nil {
-			res.Previous = dir
+		if info, dir, err := out.Current(); err == nil {
+			res.Previous, prevStarted = dir, info.Started
 		}
 	}
 	// Loading the word segmenter takes about a second of CPU, which a
-	// build needs whatever changed (to analyse changed documents, and to
-	// verify the index as the server opens it). Load it while Hugo
-	// renders: measured on the whole corpus, a one-article rebuild took
-	// 1.19× as long as Hugo alone this way and 1.32× loading it after
-	// rendering, for about 300 MB more resident memory while Hugo runs.
-	// An error shows again, and stops the build, in the index stage.
-	go indexer.PreloadAnalysis(filepath.Join(opts.Site, "data"))
+	// build needs to analyse a changed document with a title (a page, a
+	// law). Load it while Hugo renders: measured on the whole corpus, a
+	// one-page rebuild took 1.19× as long as Hugo alone this way and
+	// 1.32× loading it after rendering, for about 300 MB more resident
+	// memory while Hugo runs. When only law pages changed since the
+	// previous build began, the changed documents are most likely
+	// articles, which need no dictionary: it is then loaded only if the
+	// index turns out to need it (about a second of CPU saved in a
+	// one-article rebuild, see BENCHMARKS.md). An error shows again, and
+	// stops the build, in the index stage.
+	if res.Previous == "" || changedBeyondLaws(prevStarted, filepath.Join(content, "laws"), opts.Site, content, themes) {
+		res.Preloaded = true
+		go indexer.PreloadAnalysis(filepath.Join(opts.Site, "data"))
+	}
 	step := func(name string, f func() error) error {
 		if opts.Progress != nil {
 			fmt.Fprintf(opts.Progress, "%s…\n", name)
@@ -165,10 +185,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 				fmt.Fprintf(opts.Progress, "%s…\n", StageCheck)
 			}
 			go func() {
-				content := opts.Content
-				if content == "" {
-					content = filepath.Join(opts.Site, "..", "content")
-				}
 				rep, err := check.Run(check.Options{ContentDir: content, SiteDir: opts.Site, BaseDir: opts.BaseDir, Now: now})
 				if err == nil {
 					err = rep.Err()
@@ -233,7 +249,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("build: %w", err)
 		}
 	}
-	info := release.Info{Built: now.UTC(), Pages: len(m.Pages), Docs: res.Index.Docs, Feeds: len(feeds), Manifest: m.SHA256}
+	info := release.Info{Built: now.UTC(), Started: started.UTC(), Pages: len(m.Pages), Docs: res.Index.Docs, Feeds: len(feeds), Manifest: m.SHA256}
 	if err := stage.Commit(info); err != nil {
 		return nil, err
 	}
@@ -269,12 +285,10 @@ func sideStages(m *indexer.Manifest, dir, previous string) ([]Timing, indexer.Pu
 // with an independent parser (feeds carried over from the previous
 // release are its verified files, linked).
 func verify(dir string, m *indexer.Manifest, stats indexer.Stats, pub indexer.PublishStats) error {
-	ix, err := indexer.Open(dir)
+	n, err := indexer.Check(dir)
 	if err != nil {
 		return fmt.Errorf("verify: %w", err)
 	}
-	n := ix.Docs()
-	ix.Close()
 	if n != stats.Docs {
 		return fmt.Errorf("verify: index has %d documents, built %d", n, stats.Docs)
 	}

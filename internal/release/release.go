@@ -48,8 +48,13 @@ var ErrNoRelease = errors.New("no release has been built")
 
 // Info describes a release.
 type Info struct {
-	ID       string         `json:"id"`
-	Built    time.Time      `json:"built"`
+	ID    string    `json:"id"`
+	Built time.Time `json:"built"`
+	// Started is when the build began reading its inputs, by the
+	// machine's clock (Built may be a time the build was asked to render
+	// the site as of): files modified since then are the next build's
+	// changes.
+	Started  time.Time      `json:"started,omitzero"`
 	Pages    int            `json:"pages"`
 	Docs     int            `json:"docs"`
 	Feeds    int            `json:"feeds"`
