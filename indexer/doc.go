@@ -30,8 +30,8 @@ type doc struct {
 	// from Law and Article.
 	Title string `json:"title,omitempty"`
 	// Heading is what the document is filed under: for an article its
-	// law, part, chapter and number; for a law its issuer; for a catalog
-	// entry the law it covers.
+	// law, part and chapter (its number begins its text, and is Article);
+	// for a law its issuer; for a catalog entry the law it covers.
 	Heading string `json:"heading,omitempty"`
 	Text    string `json:"text,omitempty"` // a law article's own text
 	Body    string `json:"body,omitempty"` // every other document's text
@@ -124,7 +124,7 @@ func lawDocs(p *Page, d doc) []doc {
 		out = append(out, doc{
 			ID:       p.URL + "#" + a.Anchor,
 			Type:     KindArticle,
-			Heading:  strings.Join(nonEmpty(d.Title, a.Heading, a.Number), " "),
+			Heading:  strings.Join(nonEmpty(d.Title, a.Heading), " "),
 			Text:     a.Text,
 			Law:      d.Title,
 			Article:  a.Number,

@@ -20,7 +20,7 @@ import (
 //
 // The text properties have roles, weighted in this order when ranking:
 // title (a page's or a law's own title), heading (what an article is filed
-// under: its law, part, chapter and number; the law a catalog entry covers)
+// under: its law, part and chapter; the law a catalog entry covers)
 // and the text itself (text for a law article, body for every other page).
 // Article text and page bodies are separate fields so that each is scored
 // against lengths of its own kind: a 60-character article and a
