@@ -485,7 +485,7 @@ func writeSegment(im mapping.IndexMapping, docs []doc, path string) error {
 // field, and the composite fields made of them. Fields analysed by grams
 // (the zh_bigram analyzer the mapping holds) are counted by
 // zh.GramFrequencies instead, which gives the same terms and frequencies
-// for a third of the work.
+// in half the time, with a quarter of the memory (BenchmarkGramFrequencies).
 func analyse(im mapping.IndexMapping, grams bleveanalysis.Analyzer, d *doc) (*document.Document, error) {
 	bd := document.NewDocument(d.ID)
 	if err := im.MapDocument(bd, d); err != nil {

@@ -378,10 +378,11 @@ func (ix *Index) common(field, word string) bool {
 	return common
 }
 
-// wordsQuery matches words (what zh.SegmentWords makes of a text: top-level words of the
-// dictionary, at most maxQueryWords) in a word field, or by their bigrams
-// in a bigram field when field is ""; a document scores by
-// the words it has, scaled by the share of the words it has.
+// wordsQuery matches words (what zh.SegmentWords makes of a text:
+// top-level words of the dictionary, at most maxQueryWords) in a word
+// field, or by their bigrams in a bigram field when field is ""; a
+// document scores by the words it has, scaled by the share of the words
+// it has.
 //
 // The dictionary leaves single characters where it knows no word: a
 // function word (的, 和) or a run of characters it cannot place (the 保帐
