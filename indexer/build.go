@@ -23,7 +23,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
-	bleveanalysis "github.com/blevesearch/bleve/v2/analysis"
+
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
@@ -50,7 +50,7 @@ const (
 // in it. Any change to what BuildIndex writes that the mapping and the
 // program do not already show changes it, so that the next build starts
 // from scratch instead of reusing documents of another shape.
-const indexFormat = "pufa-index/4"
+const indexFormat = "pufa-index/5"
 
 // Tuning of a full build, chosen by measurement on the whole law corpus
 // (see "Build and index" in BENCHMARKS.md).
@@ -457,10 +457,9 @@ func mergeSegments(ctx context.Context, paths []string, out string) error {
 
 // writeSegment analyses docs and writes them as one segment file at path.
 func writeSegment(im mapping.IndexMapping, docs []doc, path string) error {
-	grams := im.AnalyzerNamed(zh.BigramAnalyzerName)
 	analysed := make([]index.Document, 0, len(docs))
 	for i := range docs {
-		bd, err := analyse(im, grams, &docs[i])
+		bd, err := analyse(im, &docs[i])
 		if err != nil {
 			return err
 		}
@@ -480,25 +479,43 @@ func writeSegment(im mapping.IndexMapping, docs []doc, path string) error {
 	return seg.Close()
 }
 
-// analyse maps d to a Bleve document and analyses it as Bleve
-// does before writing a segment: every indexed field, the document's ID
-// field, and the composite fields made of them. Fields analysed by grams
-// (the zh_bigram analyzer the mapping holds) are counted by
-// zh.GramFrequencies instead, which gives the same terms and frequencies
-// in half the time, with a quarter of the memory (BenchmarkGramFrequencies).
-func analyse(im mapping.IndexMapping, grams bleveanalysis.Analyzer, d *doc) (*document.Document, error) {
+// mapDoc maps d to a Bleve document through im, with the fields of the
+// bigram analyzers made gramFields. Every document goes into the index
+// this way: analysed by writeSegment in a full build, by Bleve in an
+// update.
+func mapDoc(im mapping.IndexMapping, d *doc) (*document.Document, error) {
 	bd := document.NewDocument(d.ID)
 	if err := im.MapDocument(bd, d); err != nil {
 		return nil, fmt.Errorf("index: %s: %w", d.ID, err)
 	}
-	bd.AddIDField()
+	grams, text := im.AnalyzerNamed(zh.BigramAnalyzerName), im.AnalyzerNamed(zh.BigramQueryAnalyzerName)
 	for i, f := range bd.Fields {
-		if !f.Options().IsIndexed() {
+		tf, ok := f.(*document.TextField)
+		if !ok || !tf.Options().IsIndexed() || tf.Options().IncludeTermVectors() {
 			continue
 		}
-		if tf, ok := f.(*document.TextField); ok && grams != nil && tf.Analyzer() == grams && !tf.Options().IncludeTermVectors() {
-			f = &gramField{TextField: tf}
-			bd.Fields[i] = f
+		switch tf.Analyzer() {
+		case grams:
+			bd.Fields[i] = &gramField{TextField: tf, unigrams: true}
+		case text:
+			bd.Fields[i] = &gramField{TextField: tf}
+		}
+	}
+	return bd, nil
+}
+
+// analyse maps d (mapDoc) and analyses it as Bleve does before writing a
+// segment: every indexed field, the document's ID field, and the
+// composite fields made of them.
+func analyse(im mapping.IndexMapping, d *doc) (*document.Document, error) {
+	bd, err := mapDoc(im, d)
+	if err != nil {
+		return nil, err
+	}
+	bd.AddIDField()
+	for _, f := range bd.Fields {
+		if !f.Options().IsIndexed() {
+			continue
 		}
 		f.Analyze()
 		if bd.HasComposite() && f.Name() != "_id" {
@@ -510,17 +527,20 @@ func analyse(im mapping.IndexMapping, grams bleveanalysis.Analyzer, d *doc) (*do
 	return bd, nil
 }
 
-// gramField is a text field of the zh_bigram analyzer without term
-// vectors, analysed by zh.GramFrequencies. Everything else is the
-// field's own.
+// gramField is a text field of a bigram analyzer without term vectors,
+// analysed by zh.GramFrequencies: the same terms as the analyzer in half
+// the time with a quarter of the memory (BenchmarkGramFrequencies), and,
+// for the long texts indexed without unigrams, a length that still counts
+// every character. Everything else is the field's own.
 type gramField struct {
 	*document.TextField
-	length int
-	freqs  index.TokenFrequencies
+	unigrams bool
+	length   int
+	freqs    index.TokenFrequencies
 }
 
 func (g *gramField) Analyze() {
-	g.length, g.freqs = zh.GramFrequencies(g.Value())
+	g.length, g.freqs = zh.GramFrequencies(g.Value(), g.unigrams)
 }
 
 func (g *gramField) AnalyzedLength() int { return g.length }
@@ -713,8 +733,13 @@ func updateIndex(ctx context.Context, docs []doc, hashes []string, version, root
 		for _, id := range deleted {
 			b.Delete(id)
 		}
+		im := idx.Mapping()
 		for _, i := range changed {
-			if err := b.Index(docs[i].ID, &docs[i]); err != nil {
+			bd, err := mapDoc(im, &docs[i])
+			if err == nil {
+				err = b.IndexAdvanced(bd)
+			}
+			if err != nil {
 				idx.Close()
 				return fmt.Errorf("index: %s: %w", docs[i].ID, err)
 			}

@@ -12,11 +12,13 @@ import (
 // Field names of the search index. Titles are indexed three ways: as
 // dictionary words (precise, ranks whole words), as CJK unigrams+bigrams
 // (recall: one-character queries, words the dictionary does not know) and
-// as pinyin. Every other text is indexed as unigrams+bigrams only: a query
-// word is looked up as all of its bigrams (see gramsQuery), which finds
-// the word wherever the text has it, and the dictionary is used on the
-// query side only. Indexing the long texts once instead of twice halves
-// the index and its build (see "Build and index" in BENCHMARKS.md).
+// as pinyin. Every other text is indexed once, as its bigrams (and a
+// character alone in its run): a query word is looked up as the bigrams
+// that cover it (see wordGramsQuery), which finds the word wherever the
+// text has it, and the dictionary is used on the query side only. Its
+// length for BM25 still counts every character, as when each character
+// was indexed too (zh.GramFrequencies): the ranking is the same for a
+// quarter less index and build (see "Build and index" in BENCHMARKS.md).
 //
 // The text properties have roles, weighted in this order when ranking:
 // title (a page's or a law's own title), heading (what an article is filed
@@ -93,9 +95,13 @@ func newMapping() mapping.IndexMapping {
 		text(fieldTitle, zh.AnalyzerName, true),
 		text(fieldTitleGrams, zh.BigramAnalyzerName, false),
 		text(fieldTitlePY, zh.PinyinAnalyzerName, false))
-	dm.AddFieldMappingsAt(fieldHeading, text(fieldHeading, zh.BigramAnalyzerName, false))
-	dm.AddFieldMappingsAt(fieldText, text(fieldText, zh.BigramAnalyzerName, true))
-	dm.AddFieldMappingsAt(fieldBody, text(fieldBody, zh.BigramAnalyzerName, true))
+	// Long texts hold their bigrams (and characters alone in their run),
+	// not each character: a query word is looked up by its bigrams there,
+	// and BM25 still counts every character in their length (see
+	// zh.GramFrequencies and analyse).
+	dm.AddFieldMappingsAt(fieldHeading, text(fieldHeading, zh.BigramQueryAnalyzerName, false))
+	dm.AddFieldMappingsAt(fieldText, text(fieldText, zh.BigramQueryAnalyzerName, true))
+	dm.AddFieldMappingsAt(fieldBody, text(fieldBody, zh.BigramQueryAnalyzerName, true))
 	dm.AddFieldMappingsAt(fieldLaw, kw(fieldLaw, true, false))
 	dm.AddFieldMappingsAt(fieldArticle, kw(fieldArticle, true, false))
 	// Official law title, part and content path: exact values that

@@ -21,10 +21,11 @@ import (
 // scripts and numbers are kept whole, one position each; punctuation is
 // dropped.
 //
-// Index with Unigrams and query without: the query 婚姻登记 becomes the
-// phrase 婚姻 姻登 登记, which matches exactly where the text has those
-// characters in a row, and the query 婚 becomes 婚, which matches the
-// unigram.
+// Titles are indexed with Unigrams, long texts without (their length
+// still counting every character, see GramFrequencies), queries without:
+// the query 婚姻登记 becomes 婚姻 姻登 登记, which a text has where it has
+// those characters in a row, and the query 婚 becomes 婚, which matches
+// the unigram of a title or a 婚 alone in a text.
 type BigramTokenizer struct {
 	Unigrams bool
 }

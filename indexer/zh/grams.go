@@ -8,21 +8,34 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// GramFrequencies is what the zh_bigram analyzer and Bleve's count of
-// token frequencies make of text for a field without term vectors: the
-// number of tokens (the field's length) and each distinct term with its
-// frequency. It gives the same result as
+// GramFrequencies counts the terms of text as an index field without term
+// vectors holds them: the field's length and each distinct term with its
+// frequency.
+//
+// With unigrams, the terms are those of the zh_bigram analyzer, and the
+// result is what Bleve makes of it:
 //
 //	analysis.TokenFrequency(analyzer.Analyze(text), nil, options)
 //
-// without a token stream in between: a term of Chinese text is a
-// substring of one copy of text, and the frequencies share allocations.
-// Indexing the long texts of the law corpus spends most of its analysis
-// here (see "Build and index" in BENCHMARKS.md).
-func GramFrequencies(text []byte) (int, index.TokenFrequencies) {
+// Without, the terms are those of zh_bigram_query (bigrams, a character
+// alone in its run, words of other scripts), but the length is still that
+// of zh_bigram, every character counted: a long text is found by the
+// bigrams of a query, and BM25 ranks it as if it had every character,
+// as before the characters were left out (see "Build and index" in
+// BENCHMARKS.md). Bleve's own analysis cannot count a length apart from
+// the terms it indexes, so the index indexes every document through this.
+//
+// Either way there is no token stream in between: a term of Chinese text
+// is a substring of one copy of text, and the frequencies share
+// allocations.
+func GramFrequencies(text []byte, unigrams bool) (int, index.TokenFrequencies) {
 	// Chinese characters are at least 2 bytes (3 for all common ones):
 	// a text has about one distinct term per byte/2 at most.
-	freqs := make(index.TokenFrequencies, len(text)/2+1)
+	hint := len(text)/2 + 1
+	if !unigrams {
+		hint = len(text)/3 + 1
+	}
+	freqs := make(index.TokenFrequencies, hint)
 	if len(text) == 0 {
 		return 0, freqs
 	}
@@ -50,9 +63,15 @@ func GramFrequencies(text []byte) (int, index.TokenFrequencies) {
 			add(string(term), term)
 			return
 		}
+		_, first := utf8.DecodeRuneInString(s[start:])
+		lone := start+first == end
 		for i := start; i < end; {
 			_, size := utf8.DecodeRuneInString(s[i:])
-			add(s[i:i+size], b[i:i+size])
+			if unigrams || lone {
+				add(s[i:i+size], b[i:i+size])
+			} else {
+				length++
+			}
 			if j := i + size; j < end {
 				_, size2 := utf8.DecodeRuneInString(s[j:])
 				add(s[i:j+size2], b[i:j+size2])

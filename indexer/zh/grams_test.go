@@ -8,12 +8,12 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// gramsByAnalyzer is GramFrequencies the way Bleve computes it: the
-// zh_bigram analyzer, then its count of token frequencies.
-func gramsByAnalyzer(t testing.TB, text []byte) (int, map[string]int) {
+// gramsByAnalyzer is what Bleve makes of text with the named analyzer:
+// the number of tokens and each term's frequency.
+func gramsByAnalyzer(t testing.TB, name string, text []byte) (int, map[string]int) {
 	t.Helper()
 	input := append([]byte(nil), text...) // the lowercase filter writes into its input
-	toks := analyzer(t, BigramAnalyzerName).Analyze(input)
+	toks := analyzer(t, name).Analyze(input)
 	freqs := analysis.TokenFrequency(toks, nil, index.IndexField)
 	return len(toks), counts(t, freqs)
 }
@@ -35,17 +35,26 @@ func counts(t testing.TB, freqs index.TokenFrequencies) map[string]int {
 	return out
 }
 
+// checkGrams compares GramFrequencies with Bleve's analysis of s: with
+// unigrams, zh_bigram's terms and length; without, zh_bigram_query's
+// terms and zh_bigram's length.
 func checkGrams(t *testing.T, s string) {
 	t.Helper()
 	text := []byte(s)
-	wantLen, want := gramsByAnalyzer(t, text)
-	gotLen, freqs := GramFrequencies(text)
-	if string(text) != s {
-		t.Fatalf("GramFrequencies(%q) changed its input to %q", s, text)
-	}
-	got := counts(t, freqs)
-	if gotLen != wantLen || !maps.Equal(got, want) {
-		t.Fatalf("GramFrequencies(%q) = %d, %v; the analyzer gives %d, %v", s, gotLen, got, wantLen, want)
+	length, all := gramsByAnalyzer(t, BigramAnalyzerName, text)
+	_, noUnigrams := gramsByAnalyzer(t, BigramQueryAnalyzerName, text)
+	for _, tt := range []struct {
+		unigrams bool
+		want     map[string]int
+	}{{true, all}, {false, noUnigrams}} {
+		gotLen, freqs := GramFrequencies(text, tt.unigrams)
+		if string(text) != s {
+			t.Fatalf("GramFrequencies(%q) changed its input to %q", s, text)
+		}
+		got := counts(t, freqs)
+		if gotLen != length || !maps.Equal(got, tt.want) {
+			t.Fatalf("GramFrequencies(%q, %v) = %d, %v; want %d, %v", s, tt.unigrams, gotLen, got, length, tt.want)
+		}
 	}
 }
 
@@ -64,8 +73,13 @@ func TestGramFrequencies(t *testing.T) {
 	} {
 		checkGrams(t, s)
 	}
-	if n, f := GramFrequencies([]byte("婚姻婚姻")); n != 7 || f["婚姻"].Frequency() != 2 || f["姻婚"].Frequency() != 1 || f["婚"].Frequency() != 2 {
-		t.Errorf("GramFrequencies(婚姻婚姻) = %d, %v", n, counts(t, f))
+	if n, f := GramFrequencies([]byte("婚姻婚姻"), true); n != 7 || f["婚姻"].Frequency() != 2 || f["姻婚"].Frequency() != 1 || f["婚"].Frequency() != 2 {
+		t.Errorf("GramFrequencies(婚姻婚姻, true) = %d, %v", n, counts(t, f))
+	}
+	// Without unigrams: the bigrams and a lone character, every character
+	// still counted in the length.
+	if n, f := GramFrequencies([]byte("婚姻婚姻，婚"), false); n != 8 || len(f) != 3 || f["婚姻"].Frequency() != 2 || f["婚"].Frequency() != 1 {
+		t.Errorf("GramFrequencies(婚姻婚姻，婚, false) = %d, %v", n, counts(t, f))
 	}
 }
 
@@ -102,7 +116,18 @@ func BenchmarkGramFrequencies(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {
-		GramFrequencies(text)
+		GramFrequencies(text, true)
+	}
+}
+
+// BenchmarkGramFrequenciesText counts them as a long text is indexed:
+// without unigrams.
+func BenchmarkGramFrequenciesText(b *testing.B) {
+	text := lawText(b)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		GramFrequencies(text, false)
 	}
 }
 
