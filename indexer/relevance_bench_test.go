@@ -12,6 +12,7 @@ import (
 
 	"github.com/pufa-gov/pufa/indexer"
 	"github.com/pufa-gov/pufa/internal/lawimport"
+	"github.com/pufa-gov/pufa/internal/release"
 	"github.com/pufa-gov/pufa/internal/testenv"
 )
 
@@ -45,6 +46,39 @@ func corpusSite(b *testing.B) string {
 	dir := buildSite(b, content)
 	b.Logf("built the site in %v", time.Since(start).Round(time.Millisecond))
 	return dir
+}
+
+// BenchmarkIndexCorpus builds the index of the whole law corpus from
+// scratch, as a full build's index stage does, each time into a new
+// folder, and reports its speed in MB/s of the text indexed. The word
+// dictionary is loaded before (a build loads it while Hugo renders).
+// Skipped without the corpus (fails when CI=true).
+//
+//	go test ./indexer -run '^$' -bench IndexCorpus -benchtime 3x
+func BenchmarkIndexCorpus(b *testing.B) {
+	dir := corpusSite(b)
+	m, err := indexer.ReadManifest(filepath.Join(dir, release.ManifestFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := indexer.PreloadAnalysis(filepath.Join(repoRoot(b), "site", "data")); err != nil {
+		b.Fatal(err)
+	}
+	var st indexer.Stats
+	for i := 0; b.Loop(); i++ {
+		out := filepath.Join(b.TempDir(), "ix")
+		st, err = indexer.BuildIndex(context.Background(), m, out, indexer.BuildOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(st.Bytes)
+		b.StopTimer()
+		os.RemoveAll(out)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(st.Docs)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+	b.ReportMetric(float64(st.Size)/float64(st.Bytes), "size/text")
+	b.Logf("%d documents, %.1f MB of text, index %.0f MB in %d segments", st.Docs, float64(st.Bytes)/1e6, float64(st.Size)/1e6, st.Segments)
 }
 
 // latencies records the duration of each search.
