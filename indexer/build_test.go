@@ -178,17 +178,8 @@ func TestIncrementalBuild(t *testing.T) {
 	if _, err := BuildIndex(ctx, m, full, BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	got, want := indexContents(t, filepath.Join(prev, IndexDir, bleveDir)), indexContents(t, filepath.Join(full, IndexDir, bleveDir))
-	for _, k := range slices.Sorted(maps.Keys(want)) {
-		if got[k] != want[k] {
-			t.Errorf("%s:\nupdated    %s\nfull build %s", k, got[k], want[k])
-		}
-	}
-	for k := range got {
-		if _, ok := want[k]; !ok {
-			t.Errorf("%s: only in the updated index: %s", k, got[k])
-		}
-	}
+	compareContents(t, "updated index", indexContents(t, filepath.Join(prev, IndexDir, bleveDir)),
+		"full build", indexContents(t, filepath.Join(full, IndexDir, bleveDir)))
 }
 
 func TestIncrementalFallsBack(t *testing.T) {
@@ -473,31 +464,21 @@ func TestFullBuildMatchesUpdate(t *testing.T) {
 	if _, ok := want[`body "〇"`]; !ok {
 		t.Error(`no lone character 〇 in the body field`)
 	}
-	for _, k := range slices.Sorted(maps.Keys(want)) {
-		if got[k] != want[k] {
-			t.Errorf("%s:\nfull build %s\nBleve      %s", k, got[k], want[k])
-		}
-	}
-	for k := range got {
-		if _, ok := want[k]; !ok {
-			t.Errorf("%s: only in the full build: %s", k, got[k])
-		}
-	}
+	compareContents(t, "full build", got, "update", want)
 	if len(want) < 200 {
 		t.Fatalf("only %d terms and documents compared", len(want))
 	}
 }
 
-// indexContents describes the index at dir: for each field and term,
-// its postings (document, frequency, norm); for each document, its
-// stored fields.
-func indexContents(t *testing.T, dir string) map[string]string {
+// bleveReader opens the Bleve index at dir read-only and returns a reader
+// of it; both close when the test ends.
+func bleveReader(t *testing.T, dir string) index.IndexReader {
 	t.Helper()
-	idx, err := bleve.Open(filepath.Join(dir))
+	idx, err := bleve.OpenUsing(dir, map[string]any{"read_only": true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer idx.Close()
+	t.Cleanup(func() { idx.Close() })
 	ai, err := idx.Advanced()
 	if err != nil {
 		t.Fatal(err)
@@ -506,7 +487,33 @@ func indexContents(t *testing.T, dir string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// compareContents reports every term and document (indexContents) in
+// which the index named gotName differs from the one named wantName.
+func compareContents(t *testing.T, gotName string, got map[string]string, wantName string, want map[string]string) {
+	t.Helper()
+	w := max(len(gotName), len(wantName))
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		if got[k] != want[k] {
+			t.Errorf("%s:\n%-*s %s\n%-*s %s", k, w, gotName, got[k], w, wantName, want[k])
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(got)) {
+		if _, ok := want[k]; !ok {
+			t.Errorf("%s: only in the %s: %s", k, gotName, got[k])
+		}
+	}
+}
+
+// indexContents describes the index at dir: for each field and term,
+// its postings (document, frequency, norm); for each document, its
+// stored fields.
+func indexContents(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	r := bleveReader(t, dir)
 	out := map[string]string{}
 	for _, field := range append(mappedFields(), "_id") {
 		dict, err := r.FieldDict(field)

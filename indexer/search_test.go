@@ -338,20 +338,7 @@ func TestPriors(t *testing.T) {
 	if _, err := BuildIndex(context.Background(), m, dir, BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	idx, err := bleve.Open(filepath.Join(dir, IndexDir, bleveDir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
-	ai, err := idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := ai.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := bleveReader(t, filepath.Join(dir, IndexDir, bleveDir))
 	table, err := loadPriors(context.Background(), r, built)
 	if err != nil {
 		t.Fatal(err)
