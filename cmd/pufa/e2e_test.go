@@ -344,19 +344,21 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 }
 
+// defaultPage returns the HTML of the page at path (laws/cishanfa) in the
+// default build.
+func defaultPage(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(defaultBuild(t), "public", path, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 // TestLawVersionsListed: each version of a law lists every version of the
 // same lawKey, newest first, marking its own and linking the others; a
 // law with one version lists none.
 func TestLawVersionsListed(t *testing.T) {
-	out := defaultBuild(t)
-	page := func(path string) string {
-		t.Helper()
-		b, err := os.ReadFile(filepath.Join(out, "public", path, "index.html"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
 	versions := regexp.MustCompile(`(?s)<section class="pf-versions".*?</section>`)
 	for _, tt := range []struct {
 		path, own, other string
@@ -364,7 +366,7 @@ func TestLawVersionsListed(t *testing.T) {
 		{"laws/cishanfa", "2023-12-29", `href="/laws/cishanfa-2016-03-16/">2016-03-16`},
 		{"laws/cishanfa-2016-03-16", "2016-03-16", `href="/laws/cishanfa/">2023-12-29`},
 	} {
-		sec := versions.FindString(page(tt.path))
+		sec := versions.FindString(defaultPage(t, tt.path))
 		if sec == "" {
 			t.Errorf("%s: no list of versions", tt.path)
 			continue
@@ -376,7 +378,7 @@ func TestLawVersionsListed(t *testing.T) {
 			t.Errorf("%s: versions not newest first:\n%s", tt.path, sec)
 		}
 	}
-	if sec := versions.FindString(page("laws/canjirenbaozhangfa")); sec != "" {
+	if sec := versions.FindString(defaultPage(t, "laws/canjirenbaozhangfa")); sec != "" {
 		t.Errorf("a law with one version lists versions:\n%s", sec)
 	}
 }
@@ -385,17 +387,12 @@ func TestLawVersionsListed(t *testing.T) {
 // to content resolves to the page, another site's is marked external, an
 // article's own number stays a fragment.
 func TestContentLinks(t *testing.T) {
-	out := defaultBuild(t)
 	for _, tt := range []struct{ path, want string }{
 		{"catalog/jijinhui", `<a href="/catalog/cishan/">慈善法普法责任</a>`},
 		{"news/2025/fazhixuanchuanjiaoyufa-shishi", `<a href="https://flk.npc.gov.cn/" rel="external">`},
 		{"laws/cishanfa", `<a href="#a8">第八条</a>`},
 	} {
-		b, err := os.ReadFile(filepath.Join(out, "public", tt.path, "index.html"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(string(b), tt.want) {
+		if !strings.Contains(defaultPage(t, tt.path), tt.want) {
 			t.Errorf("%s has no %s", tt.path, tt.want)
 		}
 	}
