@@ -68,7 +68,7 @@ type rankOptions struct {
 // law article's text (an article is one or two sentences about one thing,
 // its text is what it is about), then what an article is filed under (law,
 // chapter, number), then the body of a page.
-const (
+var (
 	weightTitle   = 4.0
 	weightText    = 3.0
 	weightHeading = 1.5
@@ -84,6 +84,10 @@ const (
 	// weightAlternative is the share of a synonym's formal wording
 	// relative to the resident's own words.
 	weightAlternative = 0.7
+	// weightColloquialInText is the share of a colloquial word (one the
+	// synonyms file gives formal wordings for) in texts matched by
+	// bigrams.
+	weightColloquialInText = 0.5
 	// weightArticleNumber rewards the article a query names by number,
 	// weightLawScope the documents of a law the query names.
 	weightArticleNumber = 3.0
@@ -99,16 +103,21 @@ const (
 // plan is a query prepared for Bleve: what to match, what to add, what
 // to suggest and what to pin.
 type plan struct {
-	text       string          // normalised query, within maxQueryWords words
-	words      []string        // its words
-	alt        string          // the pinyin-resolved or corrected query, or ""
-	suggestion string          // alt, when it should be offered to the resident
-	pinyin     string          // the query as typed when it is pinyin
-	synonyms   []string        // formal wordings of its colloquial words
-	articles   []string        // article numbers it names (第一千零七十七条)
-	laws       []string        // official titles of the laws it names
-	lawPages   map[string]bool // a law's pages when the query is its name
-	pins       [][]string      // document IDs pinned on top, by pin in order
+	text       string   // normalised query, within maxQueryWords words
+	words      []string // its words
+	alt        string   // the pinyin-resolved or corrected query, or ""
+	suggestion string   // alt, when it should be offered to the resident
+	pinyin     string   // the query as typed when it is pinyin
+	synonyms   []string // formal wordings of its colloquial words
+	// concepts are what the query asks about: its words grouped with
+	// their formal wordings, question and function words marked weak;
+	// altConcepts the same of alt.
+	concepts    []zh.Concept
+	altConcepts []zh.Concept
+	articles    []string        // article numbers it names (第一千零七十七条)
+	laws        []string        // official titles of the laws it names
+	lawPages    map[string]bool // a law's pages when the query is its name
+	pins        [][]string      // document IDs pinned on top, by pin in order
 }
 
 var arabicArticle = regexp.MustCompile(`第?\s*([0-9]{1,4})\s*条`)
@@ -137,13 +146,22 @@ func (ix *Index) planQuery(ctx context.Context, text string, opts rankOptions) (
 	} else if t, ok := sd.suggester.Suggest(p.text); ok {
 		p.alt, p.suggestion = t, t
 	}
+	p.concepts = sd.synonyms.Concepts(p.words)
+	if p.alt != "" {
+		p.altConcepts = sd.synonyms.Concepts(zh.Segment(p.alt))
+	}
 	seen := map[string]bool{}
-	for _, s := range []string{p.text, p.alt} {
-		for _, a := range sd.synonyms.Expand(s) {
-			if len(p.synonyms) < maxAlternatives && !seen[a] && a != p.alt {
-				seen[a] = true
-				p.synonyms = append(p.synonyms, a)
+	for _, cs := range [][]zh.Concept{p.concepts, p.altConcepts} {
+		for i := range cs {
+			var kept []string
+			for _, a := range cs[i].Alternatives {
+				if len(p.synonyms) < maxAlternatives && !seen[a] && a != p.alt {
+					seen[a] = true
+					p.synonyms = append(p.synonyms, a)
+					kept = append(kept, a)
+				}
 			}
+			cs[i].Alternatives = kept
 		}
 	}
 	for _, s := range []string{p.text, p.alt} {
@@ -192,26 +210,71 @@ func (p *plan) highlights() []string {
 	return highlightTerms(terms)
 }
 
+// queryConcept is a concept of the query segmented for matching: the
+// resident's words (with their parts) and each formal wording.
+type queryConcept struct {
+	text  string
+	own   []zh.QueryWord
+	forms []queryForm
+}
+
+// queryForm is a formal wording of a concept and its words.
+type queryForm struct {
+	text  string
+	words []zh.QueryWord
+}
+
+// single reports whether the concept is one Chinese character and nothing
+// else: it says little alone (see wordsQuery).
+func (c queryConcept) single() bool {
+	return len(c.forms) == 0 && len(c.own) == 1 && isSingleHan(c.own[0].Text)
+}
+
+// segmentConcepts segments each concept for matching, without the weak
+// ones (question and function words) unless the query has nothing else,
+// and at most maxQueryWords of them.
+func segmentConcepts(cs []zh.Concept) []queryConcept {
+	strong := slices.ContainsFunc(cs, func(c zh.Concept) bool { return !c.Weak })
+	var out []queryConcept
+	for _, c := range cs {
+		if strong && c.Weak {
+			continue
+		}
+		qc := queryConcept{text: c.Text()}
+		for _, w := range c.Words {
+			qc.own = append(qc.own, zh.SegmentWords(w)...)
+		}
+		for _, a := range c.Alternatives {
+			qc.forms = append(qc.forms, queryForm{text: a, words: zh.SegmentWords(a)})
+		}
+		if len(qc.own) > 0 {
+			out = append(out, qc)
+		}
+		if len(out) == maxQueryWords {
+			break
+		}
+	}
+	return out
+}
+
 // textQuery builds the scoring part of the query. For each field it
-// matches the query, its correction and each formal wording, as words and
-// as an exact substring; a field scores by its best wording, a document by
-// its best field plus a share of the others.
+// matches the query and its correction, concept by concept (a concept by
+// the resident's words or any formal wording, whichever scores best), and
+// the whole query as an exact substring; a field scores by its best
+// wording, a document by its best field plus a share of the others.
 func (ix *Index) textQuery(p *plan, a analysis) query.Query {
 	type source struct {
-		text   string
-		weight float64
-		words  []zh.QueryWord // segmented once, matched in every field
+		text     string
+		concepts []queryConcept // segmented once, matched in every field
 	}
-	sources := []source{{text: p.text, weight: 1}}
+	sources := []source{{text: p.text}}
 	if p.alt != "" {
-		sources = append(sources, source{text: p.alt, weight: 1})
-	}
-	for _, s := range p.synonyms {
-		sources = append(sources, source{text: s, weight: weightAlternative})
+		sources = append(sources, source{text: p.alt})
 	}
 	if a == analysisWordsGrams {
-		for i := range sources {
-			sources[i].words = zh.SegmentWords(sources[i].text)
+		sources[0].concepts = segmentConcepts(p.concepts)
+		if p.alt != "" {
+			sources[1].concepts = segmentConcepts(p.altConcepts)
 		}
 	}
 	// A field with no word field is matched by the words' bigrams.
@@ -235,15 +298,18 @@ func (ix *Index) textQuery(p *plan, a analysis) query.Query {
 		}
 		field := newDisMax(0)
 		for _, s := range sources {
-			w := f.weight * s.weight
+			w := f.weight
 			// Both clauses match a verbatim occurrence; Bleve's
 			// disjunction halves a match of the words alone.
 			var words query.Query
 			switch a {
 			case analysisWordsGrams:
-				words = wordsQuery(s.words, f.words, f.grams, w, f.words == fieldTitle, ix.common)
+				words = wordsQuery(s.concepts, f.words, f.grams, w, f.words == fieldTitle, ix.common)
 			case analysisGrams:
 				words = matchQuery(s.text, f.grams, zh.BigramQueryAnalyzerName, w)
+				for _, syn := range p.synonyms {
+					words = bleve.NewDisjunctionQuery(words, matchQuery(syn, f.grams, zh.BigramQueryAnalyzerName, w*weightAlternative))
+				}
 			}
 			if isSingleHan(s.text) || utf8.RuneCountInString(s.text) > maxExactRunes || strings.ContainsRune(s.text, ' ') {
 				// One character: the words are the verbatim text. A
@@ -262,43 +328,50 @@ func (ix *Index) textQuery(p *plan, a analysis) query.Query {
 	return top
 }
 
-// coverageQuery rewards a document that has every word of a query of
-// several words, wherever they are: a law whose title has one of the
-// words should not outrank the article that has them all. It is nil for
-// a query of one word.
+// coverageQuery rewards a document that has every concept of a query of
+// several, wherever they are and in whichever wording: a law whose title
+// has one of the words should not outrank the article that has them all.
+// It is nil for a query of one concept.
 func coverageQuery(p *plan, a analysis, common func(field, word string) bool) query.Query {
-	var words []string
+	var concepts []queryConcept
 	if a == analysisGrams {
 		// Without a dictionary, the words are what the resident spaced.
-		words = strings.Fields(p.text)
+		for _, w := range strings.Fields(p.text) {
+			concepts = append(concepts, queryConcept{text: w, own: []zh.QueryWord{{Text: w}}})
+		}
 	} else {
-		for _, w := range zh.SegmentWords(p.text) {
-			if !isSingleHan(w.Text) && !slices.Contains(words, w.Text) {
-				words = append(words, w.Text)
+		seen := map[string]bool{}
+		for _, c := range segmentConcepts(p.concepts) {
+			if !c.single() && !seen[c.text] {
+				seen[c.text] = true
+				concepts = append(concepts, c)
 			}
 		}
 	}
-	if len(words) < 2 {
+	if len(concepts) < 2 {
 		return nil
 	}
-	if len(words) > maxQueryWords {
-		words = words[:maxQueryWords]
-	}
 	all := bleve.NewConjunctionQuery()
-	for _, w := range words {
+	for _, c := range concepts {
 		anywhere := newDisMax(0)
-		if a != analysisGrams {
-			t := bleve.NewTermQuery(w)
-			t.SetField(fieldTitle)
-			t.SetBoost(weightCoverage)
-			anywhere.add(t)
-		}
-		// The word's covering bigrams, weighted as all of its bigrams.
-		grams, cover := zh.QueryGrams(w)
-		boost := weightCoverage * float64(min(len(grams), maxGrams)) / float64(max(1, min(len(cover), maxGrams)))
-		for _, f := range []string{fieldTitleGrams, fieldHeading, fieldText, fieldBody} {
-			if common == nil || !common(f, w) {
-				anywhere.add(termsQuery(cover, f, boost))
+		// Each wording weighs what the resident's word weighs as all of
+		// its bigrams: a concept counts the same whichever wording a
+		// document uses.
+		grams, _ := zh.QueryGrams(c.text)
+		weight := weightCoverage * float64(min(len(grams), maxGrams))
+		for _, f := range append([]queryForm{{text: c.text, words: c.own}}, c.forms...) {
+			if a != analysisGrams && len(f.words) == 1 {
+				t := bleve.NewTermQuery(f.text)
+				t.SetField(fieldTitle)
+				t.SetBoost(weightCoverage)
+				anywhere.add(t)
+			}
+			_, cover := zh.QueryGrams(f.text)
+			boost := weight / float64(max(1, min(len(cover), maxGrams)))
+			for _, fld := range []string{fieldTitleGrams, fieldHeading, fieldText, fieldBody} {
+				if common == nil || !common(fld, f.text) {
+					anywhere.add(termsQuery(cover, fld, boost))
+				}
 			}
 		}
 		if len(anywhere.clauses) > 0 {
@@ -378,28 +451,26 @@ func (ix *Index) common(field, word string) bool {
 	return common
 }
 
-// wordsQuery matches words (what zh.SegmentWords makes of a text:
-// top-level words of the dictionary, at most maxQueryWords) in a word
-// field, or by their bigrams in a bigram field when field is ""; a
-// document scores by the words it has, scaled by the share of the words
-// it has.
+// wordsQuery matches the concepts of a query in a word field, or by their
+// bigrams in a bigram field when field is ""; a document scores by the
+// concepts it has, each by its best wording (see conceptQuery), scaled by
+// the share of the concepts it has. A formal wording therefore counts what
+// the resident's word counts, once, and never outweighs the query's other
+// concepts.
 //
 // The dictionary leaves single characters where it knows no word: a
-// function word (的, 和) or a run of characters it cannot place (the 保帐
-// of a misspelled 残疾人保帐法). Looked up alone they match nearly every
-// document, so a run of them is matched as a phrase of the bigram field
-// and a lone one not at all, unless it is the whole query.
+// run of characters it cannot place (the 保帐 of a misspelled 残疾人保帐法).
+// Looked up alone they match nearly every document, so a run of them is
+// matched as a phrase of the bigram field and a lone one not at all,
+// unless it is the whole query.
 //
-// With all set, a document must have every word: a title that has one word
+// With all set, a document must have every concept: a title that has one
 // of several is most often about something else (活动 in the title of a
 // law on crowd safety, for 敬老月 活动), and a short title scores high for
 // any word it has.
-func wordsQuery(words []zh.QueryWord, field, grams string, boost float64, all bool, common func(field, word string) bool) query.Query {
-	if len(words) > maxQueryWords {
-		words = words[:maxQueryWords]
-	}
-	if len(words) == 1 && isSingleHan(words[0].Text) {
-		return wordQuery(words[0], field, grams, boost)
+func wordsQuery(concepts []queryConcept, field, grams string, boost float64, all bool, common func(field, word string) bool) query.Query {
+	if len(concepts) == 1 && concepts[0].single() {
+		return wordQuery(concepts[0].own[0], field, grams, boost)
 	}
 	d := bleve.NewDisjunctionQuery()
 	seen := map[string]bool{}
@@ -410,29 +481,79 @@ func wordsQuery(words []zh.QueryWord, field, grams string, boost float64, all bo
 		}
 		run = run[:0]
 	}
-	for _, w := range words {
-		if isSingleHan(w.Text) {
-			run = append(run, w.Text)
+	for _, c := range concepts {
+		if c.single() {
+			run = append(run, c.text)
 			continue
 		}
 		flush()
-		if seen[w.Text] {
+		if seen[c.text] {
 			continue
 		}
-		seen[w.Text] = true
-		if field == "" && len(words) > 1 && common != nil && common(grams, w.Text) {
-			// A word in most of the field's documents tells the others
-			// apart hardly at all, and costs a walk through most of
-			// them: the query's other words rank in this field.
-			continue
+		seen[c.text] = true
+		if q := conceptQuery(c, field, grams, boost, len(concepts) > 1, common); q != nil {
+			d.AddQuery(q)
 		}
-		d.AddQuery(wordQuery(w, field, grams, boost))
 	}
 	flush()
 	if all && len(d.Disjuncts) > 1 {
 		d.SetMin(float64(len(d.Disjuncts)))
 	}
 	return d
+}
+
+// conceptQuery matches one concept: the resident's words, or any of its
+// formal wordings at weightAlternative, a document scoring by the best.
+// In a bigram field a formal wording is looked up verbatim, by all of its
+// bigrams, and scored as one term of their average weight, however long
+// it is.
+// In a query of several concepts, the resident's word is not looked up
+// where it is common (see Index.common); it is nil when nothing is left.
+func conceptQuery(c queryConcept, field, grams string, boost float64, several bool, common func(field, word string) bool) query.Query {
+	best := newDisMax(0)
+	if field != "" || !several || common == nil || !common(grams, c.text) {
+		// A word in most of the field's documents tells the others
+		// apart hardly at all, and costs a walk through most of them:
+		// the query's other concepts rank in this field.
+		own := boost
+		if field == "" && len(c.forms) > 0 {
+			// A colloquial word the law does not use: where its
+			// bigrams occur in running text they most often span two
+			// words (低保 in 最低保修期限).
+			own *= weightColloquialInText
+		}
+		best.add(allWordsQuery(c.own, field, grams, own))
+	}
+	for _, f := range c.forms {
+		if field == "" {
+			// A formal wording is the law's own: looked for verbatim,
+			// by all of its bigrams, each an equal share.
+			g, _ := zh.QueryGrams(f.text)
+			best.add(termsQuery(g, grams, boost*weightAlternative/float64(max(1, min(len(g), maxGrams)))))
+		} else {
+			best.add(allWordsQuery(f.words, field, grams, boost*weightAlternative))
+		}
+	}
+	switch len(best.clauses) {
+	case 0:
+		return nil
+	case 1:
+		return best.clauses[0]
+	}
+	return best
+}
+
+// allWordsQuery matches every one of words (a word, or the words of a
+// phrase), sharing boost among them.
+func allWordsQuery(words []zh.QueryWord, field, grams string, boost float64) query.Query {
+	if len(words) == 1 {
+		return wordQuery(words[0], field, grams, boost)
+	}
+	c := bleve.NewConjunctionQuery()
+	for _, w := range words {
+		c.AddQuery(wordQuery(w, field, grams, boost/float64(len(words))))
+	}
+	return c
 }
 
 func isSingleHan(s string) bool { return utf8.RuneCountInString(s) == 1 && isHan(s) }
@@ -570,7 +691,7 @@ func (ix *Index) rankedQuery(p *plan, q Query, opts rankOptions) *priorQuery {
 	for id := range p.lawPages {
 		boosted[id] = lawPageFactor
 	}
-	return &priorQuery{inner: match, pins: pinRank, boosted: boosted, priors: ix.priors, built: ix.meta.Built}
+	return &priorQuery{inner: match, pins: pinRank, boosted: boosted, kindFactor: kindFactors(p), kinds: ix.kinds, priors: ix.priors, built: ix.meta.Built}
 }
 
 // chineseNumber writes 1 ≤ n ≤ 9999 in Chinese numerals the way article

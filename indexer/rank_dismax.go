@@ -140,7 +140,11 @@ func (s *disMaxSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch,
 	}
 	rv.Score = best + s.tie*(sum-best)
 	if s.explain {
-		rv.Expl = &search.Explanation{Value: rv.Score, Message: fmt.Sprintf("max plus %g times the rest of %d clauses", s.tie, len(s.matching))}
+		children := make([]*search.Explanation, 0, len(s.matching))
+		for _, i := range s.matching {
+			children = append(children, s.currs[i].Expl)
+		}
+		rv.Expl = &search.Explanation{Value: rv.Score, Message: fmt.Sprintf("max plus %g times the rest of %d clauses", s.tie, len(s.matching)), Children: children}
 	}
 	for _, i := range s.matching {
 		if s.currs[i] != rv {

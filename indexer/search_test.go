@@ -339,7 +339,7 @@ func TestPriors(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := bleveReader(t, filepath.Join(dir, IndexDir, bleveDir))
-	table, err := loadPriors(context.Background(), r, built)
+	table, _, err := loadPriors(context.Background(), r, built)
 	if err != nil {
 		t.Fatal(err)
 	}
