@@ -19,32 +19,32 @@ import (
 // corpusSite builds the site from the default content with every law of
 // the corpus imported, as `pufa import laws ../shared/corpus/laws` would,
 // and returns the release directory.
-func corpusSite(b *testing.B) string {
-	b.Helper()
-	corpus := testenv.LawCorpus(b)
-	root := repoRoot(b)
-	content := filepath.Join(b.TempDir(), "content")
+func corpusSite(t testing.TB) string {
+	t.Helper()
+	corpus := testenv.LawCorpus(t)
+	root := repoRoot(t)
+	content := filepath.Join(t.TempDir(), "content")
 	if err := os.CopyFS(content, os.DirFS(filepath.Join(root, "content"))); err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
 	overrides, err := lawimport.LoadOverrides(filepath.Join(root, lawimport.OverridesFile))
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
 	start := time.Now()
 	rep, err := lawimport.Import(lawimport.Options{
 		Into: filepath.Join(content, "laws"), Sources: []string{corpus}, Overrides: overrides,
 	})
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
 	if rep.Failed() {
-		b.Fatalf("import: %v", rep.Errors)
+		t.Fatalf("import: %v", rep.Errors)
 	}
-	b.Logf("imported %d law pages in %v", len(rep.Pages), time.Since(start).Round(time.Millisecond))
+	t.Logf("imported %d law pages in %v", len(rep.Pages), time.Since(start).Round(time.Millisecond))
 	start = time.Now()
-	dir := buildSite(b, content)
-	b.Logf("built the site in %v", time.Since(start).Round(time.Millisecond))
+	dir := buildSite(t, content)
+	t.Logf("built the site in %v", time.Since(start).Round(time.Millisecond))
 	return dir
 }
 
@@ -109,7 +109,8 @@ func (l *latencies) report(b *testing.B) {
 // law corpus (about 1,100 laws) and the default content: the judged
 // queries of testdata/relevance.yaml plus the most expensive query a
 // resident can send, one after another and from 16 searchers at once.
-// It reports the median and 99th-percentile latency of single searches.
+// It reports the median and 99th-percentile latency of single searches,
+// and logs the ranking on testdata/judged.yaml over the whole library.
 //
 //	go test ./indexer -run '^$' -bench SearchCorpus -benchtime 400x
 func BenchmarkSearchCorpus(b *testing.B) {
@@ -120,13 +121,15 @@ func BenchmarkSearchCorpus(b *testing.B) {
 	}
 	defer ix.Close()
 	b.Logf("%d documents", ix.Docs())
-	judged := loadJudged(b)
+	judged := loadJudged(b, "relevance.yaml")
 	// The judged queries were written for the default content; over the
 	// whole library other laws answer some of them as well (农村五保供养
 	// 工作条例 for 五保户), so these figures understate the ranking.
 	for _, a := range indexer.Analyses {
 		b.Log(evaluate(b, ix, judged, a+" (whole library)", a, false))
 	}
+	set := loadJudged(b, "judged.yaml")
+	b.Logf("testdata/judged.yaml, whole library:\n%s", judgedTable([]judgedRun{runJudged(b, "product", set, productSearch(ix))}))
 	var queries []string
 	for _, j := range judged {
 		queries = append(queries, j.Q)

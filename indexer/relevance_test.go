@@ -35,11 +35,16 @@ const (
 	floorMRR10 = 0.75
 )
 
-// judged is one query of testdata/relevance.yaml.
+// judged is one judged query: of testdata/relevance.yaml, or of
+// testdata/judged.yaml, which also gives each its topic, its half (tune
+// or test) and whether only the law corpus answers it (see that file).
 type judged struct {
-	Q    string   `yaml:"q"`
-	Kind string   `yaml:"kind"`
-	Want []string `yaml:"want"`
+	Q      string   `yaml:"q"`
+	Kind   string   `yaml:"kind"`
+	Topic  string   `yaml:"topic"`
+	Corpus bool     `yaml:"corpus"`
+	Split  string   `yaml:"split"`
+	Want   []string `yaml:"want"`
 }
 
 // metrics are the scores of one configuration over the judged queries.
@@ -73,15 +78,16 @@ func buildSite(t testing.TB, content string) string {
 	return res.Dir
 }
 
-func loadJudged(t testing.TB) []judged {
+// loadJudged reads the judged queries of testdata/name.
+func loadJudged(t testing.TB, name string) []judged {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "relevance.yaml"))
+	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var qs []judged
 	if err := yaml.Unmarshal(data, &qs); err != nil {
-		t.Fatalf("testdata/relevance.yaml: %v", err)
+		t.Fatalf("testdata/%s: %v", name, err)
 	}
 	return qs
 }
@@ -156,7 +162,7 @@ func TestRelevance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the whole default site")
 	}
-	qs := loadJudged(t)
+	qs := loadJudged(t, "relevance.yaml")
 	if len(qs) < 40 {
 		t.Fatalf("testdata/relevance.yaml has %d queries, want at least 40", len(qs))
 	}

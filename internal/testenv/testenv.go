@@ -4,6 +4,7 @@
 //
 // Tests that need the whole corpus call LawCorpus: without the corpus
 // they skip, except where CI=true, where its absence fails them.
+// PUFA_LAW_CORPUS names the corpus when it is elsewhere.
 package testenv
 
 import (
@@ -42,12 +43,20 @@ func RepoRoot(t testing.TB) string {
 	return dir
 }
 
-// LawCorpus returns the law corpus beside the repository
-// (../shared/corpus/laws). When it is absent the test is skipped, or
-// fails when the environment says CI=true.
+// CorpusEnv names the environment variable that points the tests at the
+// law corpus when it is not beside the repository (a checkout in another
+// folder, such as a git worktree).
+const CorpusEnv = "PUFA_LAW_CORPUS"
+
+// LawCorpus returns the law corpus: the folder that PUFA_LAW_CORPUS names,
+// else the one beside the repository (../shared/corpus/laws). When it is
+// absent the test is skipped, or fails when the environment says CI=true.
 func LawCorpus(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join(RepoRoot(t), "..", "shared", "corpus", "laws")
+	dir := os.Getenv(CorpusEnv)
+	if dir == "" {
+		dir = filepath.Join(RepoRoot(t), "..", "shared", "corpus", "laws")
+	}
 	if _, err := os.Stat(dir); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("law corpus missing under CI=true: %v", err)
