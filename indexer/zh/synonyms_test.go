@@ -202,6 +202,13 @@ func TestExpand(t *testing.T) {
 		{"低保怎么申请", []string{"最低生活保障"}},
 		{"养老院消防", []string{"养老机构"}},
 		{"五保户", []string{"特困人员", "农村五保供养"}},
+		// Everyday words, each query word in turn.
+		{"结婚证丢了怎么补办", []string{"遗失", "丢失", "补领", "补发"}},
+		{"老公打我怎么办", []string{"配偶", "家庭暴力", "殴打"}},
+		{"社团年检", []string{"社会团体", "年度检查", "年度工作报告"}},
+		{"民非注销", []string{"民办非企业单位", "社会服务机构", "注销登记"}},
+		// 学会 is also "learn": not a word of the file.
+		{"依法学会保护", nil},
 		// Wording the query already has is not added again.
 		{"低保 最低生活保障", nil},
 		{"离婚冷静期 离婚登记", []string{"撤回离婚登记申请"}},
@@ -220,15 +227,33 @@ func TestExpand(t *testing.T) {
 	}
 }
 
-// TestSiteSynonyms checks the site's file: enough entries, each found by
-// Expand, each word in the site's dictionary so that it is cut whole.
+// TestSiteSynonyms checks the site's file: enough entries, each filed
+// under a topic, each found by Expand, each word in the site's dictionary
+// so that it is cut whole.
 func TestSiteSynonyms(t *testing.T) {
 	s, err := LoadSynonyms(siteFile(t, SynonymsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Len() < 60 {
-		t.Errorf("%s has %d entries, want at least 60", SynonymsFile, s.Len())
+	if s.Len() < 350 {
+		t.Errorf("%s has %d entries, want at least 350", SynonymsFile, s.Len())
+	}
+	perTopic := make(map[string]int)
+	kinds := make(map[Kind]int)
+	for _, e := range s.Entries() {
+		if e.Topic == "" {
+			t.Errorf("%s:%d: %s is filed under no topic", SynonymsFile, e.Line, e.Word)
+		}
+		perTopic[e.Topic]++
+		kinds[e.Kind]++
+	}
+	for _, topic := range []string{"救助", "养老", "婚姻", "收养", "殡葬", "社会组织", "慈善", "志愿服务", "基层自治", "地名", "残疾人", "未成年人", "反家暴", "继承", "监护", "通用"} {
+		if perTopic[topic] == 0 {
+			t.Errorf("%s has no entries under %s", SynonymsFile, topic)
+		}
+	}
+	if kinds[Abbreviation] == 0 || kinds[Everyday] == 0 {
+		t.Errorf("%s: %d abbreviations and %d everyday words, want both", SynonymsFile, kinds[Abbreviation], kinds[Everyday])
 	}
 	d, err := ParseDict(siteFile(t, DictFile))
 	if err != nil {
