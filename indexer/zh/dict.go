@@ -29,14 +29,25 @@ const MaxWordRunes = 32
 type ParseError struct {
 	File string
 	Line int // 1-based; 0 when the error concerns the whole file
+	// Word is the entry or field the error is about, when there is one:
+	// 低保 in "site/data/synonyms.yaml:3: 低保: already listed on line 1".
+	// Msg does not repeat it.
+	Word string
 	Msg  string
 }
 
 func (e *ParseError) Error() string {
-	if e.Line == 0 {
-		return e.File + ": " + e.Msg
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line != 0 {
+		b.WriteString(":" + strconv.Itoa(e.Line))
 	}
-	return e.File + ":" + strconv.Itoa(e.Line) + ": " + e.Msg
+	b.WriteString(": ")
+	if e.Word != "" {
+		b.WriteString(e.Word + ": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
 }
 
 // Word is one entry of a user dictionary.

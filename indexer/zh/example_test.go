@@ -47,6 +47,32 @@ func ExampleSynonyms_Expand() {
 	// []
 }
 
+func ExampleSynonyms_Entries() {
+	s, err := zh.LoadSynonyms([]byte(`
+救助:
+  简称:
+    低保: 最低生活保障
+  口语:
+    没钱回家: [乘车凭证, 交通费]
+通用:
+  口语:
+    丢了: [遗失, 丢失]
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, e := range s.Entries() {
+		fmt.Println(e.Line, e.Topic, e.Kind, e.Word, e.Alternatives)
+	}
+	fmt.Println(s.Topics())
+	// Output:
+	// 4 救助 简称 低保 [最低生活保障]
+	// 6 救助 口语 没钱回家 [乘车凭证 交通费]
+	// 9 通用 口语 丢了 [遗失 丢失]
+	// [救助 通用]
+}
+
 func ExampleLoadSynonyms_error() {
 	_, err := zh.LoadSynonyms([]byte("低保: 最低生活保障\n低保: 特困人员\n"))
 	fmt.Println(err)

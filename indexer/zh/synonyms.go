@@ -1,6 +1,7 @@
 package zh
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -12,11 +13,52 @@ import (
 // span when the dictionary does not know it as one word.
 const maxKeyWords = 4
 
+// Kind says how a resident's word relates to the law's wording. An
+// abbreviation names the very concept the law names; an everyday word is
+// looser (老人 is most often 老年人, but not every 老人 the law speaks of),
+// so search may trust it less.
+type Kind int
+
+const (
+	// Everyday is an everyday word or phrase: 老人 → 老年人, 丢了 → 遗失.
+	Everyday Kind = iota
+	// Abbreviation is a short form of the law's own term: 低保 →
+	// 最低生活保障, 居委会 → 居民委员会.
+	Abbreviation
+)
+
+// The group names that file entries under a kind within a topic.
+const (
+	GroupEveryday     = "口语"
+	GroupAbbreviation = "简称"
+)
+
+// String returns the kind's group name in the synonyms file.
+func (k Kind) String() string {
+	if k == Abbreviation {
+		return GroupAbbreviation
+	}
+	return GroupEveryday
+}
+
+// groupKind returns the kind a group name files its entries under.
+func groupKind(name string) (Kind, bool) {
+	switch name {
+	case GroupEveryday:
+		return Everyday, true
+	case GroupAbbreviation:
+		return Abbreviation, true
+	}
+	return 0, false
+}
+
 // Synonym is one entry of the synonyms file: a colloquial word and the
 // wording the law uses for it.
 type Synonym struct {
 	Word         string   // what residents type: 低保
 	Alternatives []string // what the law says: 最低生活保障
+	Topic        string   // the topic it is filed under (救助); "" outside any topic
+	Kind         Kind     // an abbreviation or an everyday word
 	Line         int
 }
 
@@ -25,74 +67,200 @@ type Synonyms struct {
 	entries []Synonym
 	byKey   map[string]int // folded word → index into entries
 	folded  [][]string     // folded alternatives, parallel to entries
+	topics  []string       // topic names in file order
 }
 
 // LoadSynonyms parses the synonyms file (site/data/synonyms.yaml): a
-// mapping from a colloquial word to the formal wording, one phrase or a
-// list:
+// mapping from topic to its entries, each a colloquial word and the
+// formal wording, one phrase or a list. Within a topic, abbreviations are
+// grouped under 简称 and everyday words under 口语; entries listed
+// directly under a topic are everyday words:
 //
-//	低保: 最低生活保障
-//	离婚冷静期: [撤回离婚登记申请, 离婚登记]
+//	救助:
+//	  简称:
+//	    低保: 最低生活保障
+//	  口语:
+//	    要饭: [流浪乞讨人员]
+//	婚姻:
+//	  离婚冷静期: [撤回离婚登记申请, 离婚登记]
 //
-// Words are compared after Normalize, ignoring case and spaces. Errors are
-// *ParseError naming SynonymsFile and the line.
+// An entry at the top of the file, outside any topic, is an everyday word
+// without a topic (the format of files written before topics).
+//
+// Words are compared after Normalize, ignoring case and spaces, and each
+// may be listed once in the whole file. Errors are *ParseError naming
+// SynonymsFile and the line; LoadSynonyms returns the first, ParseSynonyms
+// all of them.
 func LoadSynonyms(data []byte) (*Synonyms, error) {
-	s := &Synonyms{byKey: make(map[string]int)}
-	root, err := parseYAML(SynonymsFile, data)
-	if err != nil || root == nil {
-		return s, err
+	s, errs := ParseSynonyms(data)
+	if len(errs) > 0 {
+		return nil, errs[0]
 	}
-	perr := func(line int, format string, args ...any) error {
-		return &ParseError{File: SynonymsFile, Line: line, Msg: fmt.Sprintf(format, args...)}
+	return s, nil
+}
+
+// ParseSynonyms parses the synonyms file like LoadSynonyms but goes on
+// past a malformed entry: it returns the well-formed entries and an error
+// for each problem, in file order.
+func ParseSynonyms(data []byte) (*Synonyms, []*ParseError) {
+	p := &synParser{
+		s:      &Synonyms{byKey: make(map[string]int)},
+		topics: make(map[string]int),
+	}
+	root, err := parseYAML(SynonymsFile, data)
+	if err != nil {
+		p.add(err)
+		return p.s, p.errs
+	}
+	if root == nil {
+		return p.s, nil
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, perr(root.Line, "want a mapping of word: [formal wording, …], got %s", kindName(root))
+		p.fail(root.Line, "", "want a mapping of word: [formal wording, …], got %s", kindName(root))
+		return p.s, p.errs
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		kn, vn := root.Content[i], root.Content[i+1]
-		word, err := scalarText(SynonymsFile, kn, "word")
-		if err != nil {
-			return nil, err
+		if v := deref(vn); v != nil && v.Kind == yaml.MappingNode {
+			p.topic(kn, v)
+		} else {
+			p.entry(kn, vn, "", Everyday)
 		}
-		key := foldKey(word)
-		if key == "" {
-			return nil, perr(kn.Line, "empty word")
-		}
-		if utf8.RuneCountInString(key) > MaxWordRunes {
-			return nil, perr(kn.Line, "%s: longer than %d characters", word, MaxWordRunes)
-		}
-		if j, ok := s.byKey[key]; ok {
-			return nil, perr(kn.Line, "%s: already listed on line %d", word, s.entries[j].Line)
-		}
-		alts, err := stringList(SynonymsFile, vn, word)
-		if err != nil {
-			return nil, err
-		}
-		if len(alts) == 0 {
-			return nil, perr(vn.Line, "%s: no formal wording given", word)
-		}
-		var folded []string
-		seen := make(map[string]bool)
-		for _, a := range alts {
-			fa := foldKey(a)
-			switch {
-			case fa == "":
-				return nil, perr(vn.Line, "%s: empty formal wording", word)
-			case utf8.RuneCountInString(fa) > MaxWordRunes:
-				return nil, perr(vn.Line, "%s: %s: longer than %d characters", word, a, MaxWordRunes)
-			case fa == key:
-				return nil, perr(vn.Line, "%s: lists itself", word)
-			case seen[fa]:
-				return nil, perr(vn.Line, "%s: %s listed twice", word, a)
-			}
-			seen[fa] = true
-			folded = append(folded, fa)
-		}
-		s.byKey[key] = len(s.entries)
-		s.entries = append(s.entries, Synonym{Word: word, Alternatives: alts, Line: kn.Line})
-		s.folded = append(s.folded, folded)
 	}
-	return s, nil
+	return p.s, p.errs
+}
+
+// synParser collects a synonyms file's entries and its problems.
+type synParser struct {
+	s      *Synonyms
+	errs   []*ParseError
+	topics map[string]int // topic → line of its heading
+}
+
+func (p *synParser) fail(line int, word, format string, args ...any) {
+	p.errs = append(p.errs, &ParseError{File: SynonymsFile, Line: line, Word: word, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *synParser) add(err error) {
+	var pe *ParseError
+	if !errors.As(err, &pe) {
+		pe = &ParseError{File: SynonymsFile, Msg: err.Error()}
+	}
+	p.errs = append(p.errs, pe)
+}
+
+// topic reads a topic: its groups of abbreviations and everyday words and
+// the everyday words listed directly under it.
+func (p *synParser) topic(kn, vn *yaml.Node) {
+	name, err := scalarText(SynonymsFile, kn, "topic")
+	if err != nil {
+		p.add(err)
+		return
+	}
+	if name == "" {
+		p.fail(kn.Line, "", "empty topic")
+		return
+	}
+	if _, ok := groupKind(name); ok {
+		p.fail(kn.Line, name, "a group of entries belongs under a topic (救助: {%s: {…}})", name)
+		return
+	}
+	if line, ok := p.topics[name]; ok {
+		p.fail(kn.Line, name, "topic already started on line %d: list each topic once", line)
+	} else {
+		p.topics[name] = kn.Line
+		p.s.topics = append(p.s.topics, name)
+	}
+	groups := make(map[string]int)
+	for i := 0; i+1 < len(vn.Content); i += 2 {
+		k, v := vn.Content[i], deref(vn.Content[i+1])
+		kind, isGroup := groupKind(strings.TrimSpace(k.Value))
+		switch {
+		case v != nil && v.Kind == yaml.MappingNode && !isGroup:
+			p.fail(k.Line, k.Value, "want %s or %s with a group of entries, or an entry's formal wording, got a mapping", GroupAbbreviation, GroupEveryday)
+			continue
+		case isGroup && (v == nil || v.Kind == yaml.ScalarNode && v.Tag == "!!null"):
+			continue // an empty group
+		case !isGroup:
+			p.entry(k, vn.Content[i+1], name, Everyday)
+			continue
+		}
+		g := strings.TrimSpace(k.Value)
+		if line, ok := groups[g]; ok {
+			p.fail(k.Line, g, "already started on line %d in topic %s", line, name)
+		} else {
+			groups[g] = k.Line
+		}
+		if v.Kind != yaml.MappingNode {
+			p.fail(k.Line, g, "want a mapping of word: [formal wording, …], got %s", kindName(v))
+			continue
+		}
+		for j := 0; j+1 < len(v.Content); j += 2 {
+			p.entry(v.Content[j], v.Content[j+1], name, kind)
+		}
+	}
+}
+
+// entry reads one word and its formal wording.
+func (p *synParser) entry(kn, vn *yaml.Node, topic string, kind Kind) {
+	word, err := scalarText(SynonymsFile, kn, "word")
+	if err != nil {
+		p.add(err)
+		return
+	}
+	key := foldKey(word)
+	if key == "" {
+		p.fail(kn.Line, "", "empty word")
+		return
+	}
+	if utf8.RuneCountInString(key) > MaxWordRunes {
+		p.fail(kn.Line, word, "longer than %d characters", MaxWordRunes)
+		return
+	}
+	if j, ok := p.s.byKey[key]; ok {
+		p.fail(kn.Line, word, "already listed on line %d", p.s.entries[j].Line)
+		return
+	}
+	items := []*yaml.Node{vn}
+	if v := deref(vn); v != nil && v.Kind == yaml.SequenceNode {
+		items = v.Content
+		if len(items) == 0 {
+			p.fail(vn.Line, word, "no formal wording given")
+			return
+		}
+	}
+	alts := make([]string, 0, len(items))
+	folded := make([]string, 0, len(items))
+	for _, it := range items {
+		a, err := scalarText(SynonymsFile, it, word)
+		if err != nil {
+			p.add(err)
+			return
+		}
+		fa := foldKey(a)
+		switch {
+		case fa == "":
+			p.fail(it.Line, word, "empty formal wording")
+			return
+		case utf8.RuneCountInString(fa) > MaxWordRunes:
+			p.fail(it.Line, word, "%s: longer than %d characters", a, MaxWordRunes)
+			return
+		case fa == key:
+			p.fail(it.Line, word, "lists itself")
+			return
+		}
+		for _, prev := range folded {
+			if prev == fa {
+				p.fail(it.Line, word, "%s listed twice", a)
+				return
+			}
+		}
+		alts = append(alts, a)
+		folded = append(folded, fa)
+	}
+	p.s.byKey[key] = len(p.s.entries)
+	p.s.entries = append(p.s.entries, Synonym{Word: word, Alternatives: alts, Topic: topic, Kind: kind, Line: kn.Line})
+	p.s.folded = append(p.s.folded, folded)
 }
 
 // Len returns the number of entries.
@@ -100,6 +268,9 @@ func (s *Synonyms) Len() int { return len(s.entries) }
 
 // Entries returns the entries in file order.
 func (s *Synonyms) Entries() []Synonym { return append([]Synonym(nil), s.entries...) }
+
+// Topics returns the names of the file's topics in file order.
+func (s *Synonyms) Topics() []string { return append([]string(nil), s.topics...) }
 
 // Expand returns the formal wording for the colloquial words found in the
 // query, in query order, without duplicates and without wording the query

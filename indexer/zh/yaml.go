@@ -2,7 +2,6 @@ package zh
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -38,6 +37,14 @@ func parseYAML(file string, data []byte) (*yaml.Node, error) {
 	return root, nil
 }
 
+// deref resolves an alias node to the node it names.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
 // scalarText returns the text of a scalar node, or an error naming what
 // the node is instead.
 func scalarText(file string, n *yaml.Node, what string) (string, error) {
@@ -49,7 +56,7 @@ func scalarText(file string, n *yaml.Node, what string) (string, error) {
 		if n != nil {
 			line = n.Line
 		}
-		return "", &ParseError{File: file, Line: line, Msg: fmt.Sprintf("%s: want text, got %s", what, kindName(n))}
+		return "", &ParseError{File: file, Line: line, Word: what, Msg: "want text, got " + kindName(n)}
 	}
 	return strings.TrimSpace(n.Value), nil
 }

@@ -8,6 +8,9 @@
 // defined in site/data, that dates carry a UTC offset (scheduled publishing
 // depends on it), that campaign dates agree with the campaign calendar, and
 // that internal links, article anchors and images in page bodies resolve.
+// It checks the search vocabulary in site/data/synonyms.yaml too: entries
+// must be well formed, and the law's wording each word stands for should
+// occur in the site's law texts.
 // It also flags what dynamic management of the responsibility catalog asks
 // for: overdue reviews, entries pointing at superseded laws, and a news
 // section that has not been updated.
@@ -150,7 +153,8 @@ type Options struct {
 	// ContentDir is the content folder to check. Required.
 	ContentDir string
 	// SiteDir is the Hugo site folder; the vocabularies are read from
-	// SiteDir/data (catalog.yaml, departments.yaml, campaigns.yaml) and
+	// SiteDir/data (catalog.yaml, departments.yaml, campaigns.yaml, and
+	// the search vocabulary synonyms.yaml) and
 	// links to static files are resolved in SiteDir/static and the
 	// static folders of the themes beside it. Required.
 	SiteDir string

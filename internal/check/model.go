@@ -77,6 +77,7 @@ func (c *checker) checkAll() {
 		c.checkBody(p)
 	}
 	c.checkFreshness()
+	c.checkSynonyms()
 }
 
 // checkDates checks Hugo's date fields: each must parse and carry a UTC
