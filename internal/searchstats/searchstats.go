@@ -35,6 +35,10 @@ import (
 // at most a few hundred bytes each, a few megabytes in all.
 const DefaultMaxQueries = 20000
 
+// Dir is the folder of a build's output (OUT) the server keeps the
+// statistics in: beside the releases, never in the web root.
+const Dir = "stats"
+
 // FlushInterval is how often a running Recorder writes its counts.
 const FlushInterval = time.Minute
 
@@ -167,6 +171,15 @@ func (r *Recorder) rollLocked(t time.Time) {
 func (r *Recorder) Record(query string, total uint64) {
 	text, err := zh.Normalize(query)
 	if err != nil {
+		return
+	}
+	r.RecordNormalized(text, total)
+}
+
+// RecordNormalized counts one search of text, already normalised by
+// zh.Normalize (as a search result's query is), that found total results.
+func (r *Recorder) RecordNormalized(text string, total uint64) {
+	if text == "" {
 		return
 	}
 	now := r.now()

@@ -305,3 +305,21 @@ func BenchmarkRecord(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkRecordNormalized is what counting adds to a search whose
+// result holds the normalised text already (the server's case).
+func BenchmarkRecordNormalized(b *testing.B) {
+	r, err := Open(Options{Dir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	qs := []string{"低保", "离婚冷静期", "打印遗嘱", "残疾人两项补贴", "养老院消防", "高龄津贴怎么申请"}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			r.RecordNormalized(qs[i%len(qs)], uint64(i))
+			i++
+		}
+	})
+}
