@@ -117,8 +117,8 @@ func writeSearchReport(w io.Writer, rep *searchReport, dir, since string) {
 	part("二、没有结果的搜索词（最近一次搜索时结果为 0 条；按搜索次数排序）", rep.Unanswered)
 	part("三、结果很少的搜索词（"+rep.PoorRule+"；按搜索次数排序）", rep.Poor)
 	if rep.Other.Searches > 0 {
-		fmt.Fprintf(w, "\n另有 %d 次搜索（其中 %d 次没有结果）因当天不同的搜索词超过 %d 个，只计总数，未单独记录搜索词。\n",
-			rep.Other.Searches, rep.Other.NoResults, searchstats.DefaultMaxQueries)
+		fmt.Fprintf(w, "\n另有 %d 次搜索（其中 %d 次没有结果）只计了总数，没有记录搜索词：搜索词含有电话号码、身份证号等可能识别个人的内容，"+
+			"或当天不同的搜索词已超过 %d 个。\n", rep.Other.Searches, rep.Other.NoResults, searchstats.DefaultMaxQueries)
 	}
 	fmt.Fprintln(w, "\n提示：居民的说法与法规用语不同时（如“低保”与“最低生活保障”），在 site/data/synonyms.yaml 中添加对应关系，"+
 		"重新生成后生效；用 pufa search --explain 搜索词 查看效果。")

@@ -5,9 +5,11 @@
 // A Recorder counts searches by their normalised text (zh.Normalize, as
 // the search itself normalises), per day in Asia/Shanghai: how often, how
 // many found nothing, and the number of results last seen. It keeps no
-// address, cookie, browser or anything else about who searched. Memory is
-// bounded: past MaxQueries distinct texts a day, further texts are only
-// counted together ("other"). Counts are written to one file a day,
+// address, cookie, browser or anything else about who searched, and a
+// text that may itself identify someone (a run of digits as long as a
+// phone or ID card number, an e-mail address) is only counted, never
+// written. Memory is bounded: past MaxQueries distinct texts a day,
+// further texts are only counted together ("other"). Counts are written to one file a day,
 // searches-YYYY-MM-DD.json, atomically (a temporary file renamed over the
 // old one), and a restarted server adds to the day's file instead of
 // replacing it.
@@ -52,7 +54,8 @@ type Query struct {
 	LastTotal uint64 `json:"last_total"`
 }
 
-// Other counts the searches of texts beyond a day's MaxQueries.
+// Other counts the searches of texts not written one by one: beyond a
+// day's MaxQueries, or that may identify someone (see personal).
 type Other struct {
 	Searches  int64 `json:"searches"`
 	NoResults int64 `json:"no_results"`
@@ -188,7 +191,7 @@ func (r *Recorder) RecordNormalized(text string, total uint64) {
 	d := r.day
 	c := d.queries[text]
 	if c == nil {
-		if len(d.queries) < r.max {
+		if len(d.queries) < r.max && !personal(text) {
 			c = &counts{}
 			d.queries[text] = c
 		} else {
@@ -202,6 +205,31 @@ func (r *Recorder) RecordNormalized(text string, total uint64) {
 	c.lastTotal = total
 	d.dirty = true
 	r.mu.Unlock()
+}
+
+// personalDigits is the shortest run of digits taken for a number that
+// may identify someone: a phone number has 7 to 11, an ID card 18. An
+// article number (1077) or a year (2026) is shorter.
+const personalDigits = 7
+
+// personal reports whether a search text may identify someone: it holds
+// a run of personalDigits digits or an e-mail address.
+func personal(text string) bool {
+	run := 0
+	for i := 0; i < len(text); i++ {
+		switch b := text[i]; {
+		case b >= '0' && b <= '9':
+			run++
+			if run >= personalDigits {
+				return true
+			}
+		case b == '@':
+			return true
+		default:
+			run = 0
+		}
+	}
+	return false
 }
 
 // addLocked adds a day file's counts to d: they are older than d's own,

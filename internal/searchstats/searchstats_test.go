@@ -107,6 +107,28 @@ func TestRecordBoundsDistinctQueries(t *testing.T) {
 	}
 }
 
+func TestTextsThatMayIdentifySomeoneAreOnlyCounted(t *testing.T) {
+	dir := t.TempDir()
+	r := open(t, dir, newClock(at("2026-05-20 10:00")), 0)
+	r.Record("张三 13812345678 低保", 1)      // a mobile number
+	r.Record("310101195001011234 养老金", 0) // an ID card number
+	r.Record("３１０１０１１９５００１０１１２３４", 0)     // the same, full width
+	r.Record("zhang@example.com 遗嘱", 0)
+	r.Record("民法典第1077条", 3) // an article number is no one's
+	r.Record("2026年 清明", 3)
+	flush(t, r)
+	d := readDay(t, dir, "2026-05-20")
+	b, _ := os.ReadFile(filepath.Join(dir, FileName("2026-05-20")))
+	for _, s := range []string{"13812345678", "310101", "zhang", "张三"} {
+		if strings.Contains(string(b), s) {
+			t.Errorf("statistics file holds %q:\n%s", s, b)
+		}
+	}
+	if len(d.Queries) != 2 || d.Other != (Other{Searches: 4, NoResults: 3}) {
+		t.Errorf("queries %+v, other %+v; want the article number and the year, 4 others (3 without results)", d.Queries, d.Other)
+	}
+}
+
 func TestFlushIsAtomicAndRestartAddsUp(t *testing.T) {
 	dir := t.TempDir()
 	c := newClock(at("2026-05-20 10:00"))
