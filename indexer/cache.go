@@ -96,6 +96,10 @@ type Cached struct {
 // release. Identical requests that arrive together run once. The result
 // is the caller's own copy; TookMS is the time this call took.
 func (c *Cached) Search(ctx context.Context, q Query) (*Result, error) {
+	if q.Explain {
+		// Explanations are for staff, rare and large: never kept.
+		return c.Index.Search(ctx, q)
+	}
 	start := time.Now()
 	if err := c.Validate(&q); err != nil {
 		return nil, err

@@ -406,7 +406,7 @@ func (ix *Index) boostQuery(p *plan, a analysis) query.Query {
 	if len(clauses) == 0 {
 		return nil
 	}
-	return newDisMax(1, clauses...)
+	return newDisMax(1, clauses...).named(explBoosts)
 }
 
 // commonShare is the share of an index's documents beyond which a word

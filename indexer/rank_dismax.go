@@ -26,6 +26,8 @@ import (
 type disMaxQuery struct {
 	clauses []query.Query
 	tie     float64
+	// name labels the query's explanations (see explain.go).
+	name string
 }
 
 func newDisMax(tie float64, clauses ...query.Query) *disMaxQuery {
@@ -33,6 +35,12 @@ func newDisMax(tie float64, clauses ...query.Query) *disMaxQuery {
 }
 
 func (q *disMaxQuery) add(c ...query.Query) { q.clauses = append(q.clauses, c...) }
+
+// named labels q's explanations with name and returns q.
+func (q *disMaxQuery) named(name string) *disMaxQuery {
+	q.name = name
+	return q
+}
 
 // Searcher implements query.Query.
 func (q *disMaxQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
@@ -54,6 +62,7 @@ func (q *disMaxQuery) Searcher(ctx context.Context, i index.IndexReader, m mappi
 		matching:  make([]int, 0, len(ss)),
 		tie:       q.tie,
 		explain:   options.Explain,
+		name:      q.name,
 	}
 	d.computeQueryNorm()
 	return d, nil
@@ -67,6 +76,7 @@ type disMaxSearcher struct {
 	matching    []int                   // searchers on the lowest current document
 	tie         float64
 	explain     bool
+	name        string
 	initialized bool
 }
 
@@ -140,11 +150,7 @@ func (s *disMaxSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch,
 	}
 	rv.Score = best + s.tie*(sum-best)
 	if s.explain {
-		children := make([]*search.Explanation, 0, len(s.matching))
-		for _, i := range s.matching {
-			children = append(children, s.currs[i].Expl)
-		}
-		rv.Expl = &search.Explanation{Value: rv.Score, Message: fmt.Sprintf("max plus %g times the rest of %d clauses", s.tie, len(s.matching)), Children: children}
+		rv.Expl = s.explainMatch(rv.Score)
 	}
 	for _, i := range s.matching {
 		if s.currs[i] != rv {

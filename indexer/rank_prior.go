@@ -160,7 +160,7 @@ func (s *priorSearcher) rescore(d *search.DocumentMatch) (*search.DocumentMatch,
 		}
 	}
 	if s.explain {
-		d.Expl = &search.Explanation{Value: d.Score, Message: "relevance times prior", Children: []*search.Explanation{d.Expl}}
+		d.Expl = s.explainScore(n, d)
 	}
 	return d, nil
 }

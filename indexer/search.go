@@ -47,6 +47,9 @@ type Query struct {
 	Size    int // 0 means DefaultSize
 	// Sort is "" (relevance) or "date" (newest first).
 	Sort string
+	// Explain asks for how the query was understood (Result.Explain) and
+	// why each hit ranked (Hit.Explain). It costs time: staff tools only.
+	Explain bool
 }
 
 // Result is one page of search results. Query and Suggestion are
@@ -60,6 +63,8 @@ type Result struct {
 	Hits       []Hit              `json:"hits"`
 	Facets     map[string][]Facet `json:"facets"`
 	Suggestion string             `json:"suggestion,omitempty"`
+	// Explain is how the query was understood, when Query.Explain asked.
+	Explain *Understanding `json:"explain,omitempty"`
 }
 
 // Hit is one search result. Title, Law and Article are HTML-escaped
@@ -74,6 +79,8 @@ type Hit struct {
 	Snippet string  `json:"snippet"`
 	Date    string  `json:"date,omitempty"`
 	Score   float64 `json:"score"`
+	// Explain is why the hit ranked, when Query.Explain asked.
+	Explain *Explanation `json:"explain,omitempty"`
 }
 
 // Facet is a facet value and its count.
@@ -268,6 +275,7 @@ func (ix *Index) search(ctx context.Context, q Query, opts rankOptions) (*Result
 	if q.Sort == "date" {
 		req.SortBy([]string{"-" + fieldDate, "-_score"})
 	}
+	req.Explain = q.Explain
 	stats, err := ix.bm25()
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -288,6 +296,9 @@ func (ix *Index) search(ctx context.Context, q Query, opts rankOptions) (*Result
 	marks := p.highlights()
 	for _, h := range sr.Hits {
 		res.Hits = append(res.Hits, hitOf(h, marks))
+	}
+	if q.Explain {
+		ix.explainResult(res, sr.Hits, &p)
 	}
 	res.TookMS = time.Since(start).Milliseconds()
 	return res, nil

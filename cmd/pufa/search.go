@@ -20,7 +20,7 @@ func init() { register(searchCmd{}) }
 
 func (searchCmd) Name() string { return "search" }
 func (searchCmd) Usage() string {
-	return "search [--out DIR] [--json] [--type KIND] QUERY                  query the built index from the shell"
+	return "search [--out DIR] [--json] [--type KIND] [--explain] QUERY      query the built index from the shell; --explain shows why each result ranked"
 }
 
 func (c searchCmd) Run(ctx context.Context, env *Env, args []string) error {
@@ -29,6 +29,7 @@ func (c searchCmd) Run(ctx context.Context, env *Env, args []string) error {
 	asJSON := fs.Bool("json", false, "print the result as JSON (the /api/search shape)")
 	kind := fs.String("type", "", "only results of this `KIND`: law, article, catalog, campaign, news")
 	size := fs.Int("size", 10, "number of results")
+	explain := fs.Bool("explain", false, "show how the query was understood and why each result ranked (with --json, in the JSON)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -49,7 +50,7 @@ func (c searchCmd) Run(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer ix.Close()
-	q := indexer.Query{Text: strings.Join(rest, " "), Size: *size, Filters: map[string]string{}}
+	q := indexer.Query{Text: strings.Join(rest, " "), Size: *size, Filters: map[string]string{}, Explain: *explain}
 	if *kind != "" {
 		q.Filters["type"] = *kind
 	}
@@ -66,8 +67,14 @@ func (c searchCmd) Run(ctx context.Context, env *Env, args []string) error {
 	if res.Suggestion != "" {
 		fmt.Fprintf(env.Stdout, "did you mean: %s\n", res.Suggestion)
 	}
+	if res.Explain != nil {
+		writeUnderstanding(env.Stdout, res.Explain)
+	}
 	for i, h := range res.Hits {
 		fmt.Fprintf(env.Stdout, "%2d. [%s] %s\n    %s\n    %s\n", i+1, h.Type, h.Title, h.URL, plainSnippet(h.Snippet))
+		if h.Explain != nil {
+			writeExplanation(env.Stdout, h.Explain)
+		}
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/pufa-gov/pufa/internal/gitsync"
 	"github.com/pufa-gov/pufa/internal/pipeline"
 	"github.com/pufa-gov/pufa/internal/release"
+	"github.com/pufa-gov/pufa/internal/searchstats"
 	"github.com/pufa-gov/pufa/internal/server"
 )
 
@@ -28,7 +29,7 @@ func init() { register(serveCmd{}) }
 
 func (serveCmd) Name() string { return "serve" }
 func (serveCmd) Usage() string {
-	return "serve [--content DIR] [--out DIR] [--addr HOST:PORT] [--watch] [--pull INTERVAL] [--hook-secret-file FILE] [--log-format text|json]  build if needed, serve (default 127.0.0.1:8080)"
+	return "serve [--content DIR] [--out DIR] [--addr HOST:PORT] [--watch] [--pull INTERVAL] [--hook-secret-file FILE] [--log-format text|json] [--search-stats=false]  build if needed, serve (default 127.0.0.1:8080)"
 }
 
 func (c serveCmd) Run(ctx context.Context, env *Env, args []string) error {
@@ -48,6 +49,7 @@ func (c serveCmd) Run(ctx context.Context, env *Env, args []string) error {
 	hsts := fs.Bool("hsts", false, "send Strict-Transport-Security (when served over TLS)")
 	accessLog := fs.Bool("access-log", true, "log every request")
 	cacheSize := fs.Int("search-cache", indexer.DefaultCacheSize, "search result pages kept in memory (`N`; 0 = none)")
+	searchStats := fs.Bool("search-stats", true, "count searches by their text, per day, in OUT/stats/ (no addresses or anything else about who searched); for pufa report searches")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -116,6 +118,21 @@ func (c serveCmd) Run(ctx context.Context, env *Env, args []string) error {
 	if *cacheSize <= 0 {
 		sopts.CacheSize = -1
 	}
+	if *searchStats {
+		// A read-only OUT (a replica) serves without statistics.
+		stats, err := searchstats.Open(searchstats.Options{Dir: filepath.Join(opts.Out, searchstats.Dir), Logger: logger})
+		if err != nil {
+			logger.Warn("search statistics off", "err", err)
+		} else {
+			sopts.SearchStats = stats
+			// Deferred: written after the server's last request.
+			defer func() {
+				if err := stats.Flush(); err != nil {
+					logger.Warn("search statistics not written", "err", err)
+				}
+			}()
+		}
+	}
 	// The hook asks the publisher for a pull, and the publisher swaps
 	// releases into the server: the rebuilder comes first.
 	var pub *publisher
@@ -177,6 +194,9 @@ func (c serveCmd) Run(ctx context.Context, env *Env, args []string) error {
 	var loopDone <-chan struct{}
 	if pub != nil {
 		loopDone = pub.run(loopCtx, w, *pull, dir, info.Built)
+	}
+	if sopts.SearchStats != nil {
+		go sopts.SearchStats.Run(loopCtx, searchstats.FlushInterval)
 	}
 	select {
 	case err := <-errc:

@@ -47,6 +47,8 @@ type served struct {
 	t      *testing.T
 	base   string
 	stderr *syncBuffer
+	// stop shuts serve down and waits for it to exit.
+	stop func()
 }
 
 // startServe runs the real serve command in-process on a free port and
@@ -62,7 +64,7 @@ func startServe(t *testing.T, args ...string) *served {
 		defer close(done)
 		code = run(ctx, env, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...))
 	}()
-	t.Cleanup(func() {
+	stop := sync.OnceFunc(func() {
 		cancel()
 		select {
 		case <-done:
@@ -73,11 +75,12 @@ func startServe(t *testing.T, args ...string) *served {
 			t.Error("serve did not shut down")
 		}
 	})
+	t.Cleanup(stop)
 	re := regexp.MustCompile(`at (http://\S+)`)
 	deadline := time.Now().Add(5 * time.Minute)
 	for time.Now().Before(deadline) {
 		if m := re.FindStringSubmatch(stdout.String()); m != nil {
-			return &served{t: t, base: m[1], stderr: stderr}
+			return &served{t: t, base: m[1], stderr: stderr, stop: stop}
 		}
 		select {
 		case <-done:

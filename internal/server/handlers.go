@@ -240,8 +240,27 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.countSearch(q, res)
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// countSearch counts a search in the statistics, when kept. Only a new
+// search counts: its first page, in order of relevance and without
+// filters. The next page, another order or a facet narrows what the
+// resident already searched for.
+func (s *Server) countSearch(q indexer.Query, res *indexer.Result) {
+	if s.opts.SearchStats == nil || q.Page > 1 || (q.Sort != "" && q.Sort != "relevance") {
+		return
+	}
+	for _, v := range q.Filters {
+		if v != "" {
+			return
+		}
+	}
+	// The result's query is the text as the search normalised it,
+	// HTML-escaped.
+	s.opts.SearchStats.RecordNormalized(html.UnescapeString(res.Query), res.Total)
 }
 
 func (s *Server) preflight(w http.ResponseWriter, r *http.Request) error {

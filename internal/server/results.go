@@ -54,6 +54,9 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		if err == nil {
 			res, err = s.search(r, q)
 		}
+		if err == nil {
+			s.countSearch(q, res)
+		}
 		if err != nil {
 			he := s.classify(r, err)
 			status = he.status

@@ -20,6 +20,7 @@ import (
 
 	"github.com/pufa-gov/pufa/indexer"
 	"github.com/pufa-gov/pufa/internal/release"
+	"github.com/pufa-gov/pufa/internal/searchstats"
 )
 
 // Options configure a Server.
@@ -53,6 +54,9 @@ type Options struct {
 	// GitHook, when set, answers POST /hooks/git (a signed push
 	// notification from the content repository's host).
 	GitHook http.Handler
+	// SearchStats, when set, counts the searches residents make (their
+	// text and number of results, nothing about who searched).
+	SearchStats *searchstats.Recorder
 }
 
 // Server serves the current release.

@@ -19,7 +19,7 @@ import (
 
 // fixtureRelease writes a small release by hand: a few pages, an index
 // built from a manifest, and traps for the static file server.
-func fixtureRelease(t *testing.T) string {
+func fixtureRelease(t testing.TB) string {
 	t.Helper()
 	out := release.Out{Root: t.TempDir()}
 	stage, err := out.Begin(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC))
