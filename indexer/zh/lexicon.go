@@ -44,6 +44,9 @@ const (
 	// maxNearestPostings bounds the terms compared for one text: the
 	// terms with its rarest characters are taken first.
 	maxNearestPostings = 200000
+	// minLengthEditRunes: shorter text is near a term only with as many
+	// characters (one replaced), not one more or less.
+	minLengthEditRunes = 4
 )
 
 // WordIndex finds, for Chinese text that is no term of its vocabulary,
@@ -57,20 +60,43 @@ type WordIndex struct {
 }
 
 // NewWordIndex indexes the terms made of Chinese characters only, of two
-// to MaxWordRunes characters.
+// to MaxWordRunes characters; of a term given twice, the higher weight
+// counts. Give it the terms of a PinyinIndex (Terms) to have the short
+// forms of national law titles too.
 func NewWordIndex(terms []Term) *WordIndex {
-	x := &WordIndex{byText: make(map[string]int32), byRune: make(map[rune][]int32)}
-	for _, t := range expandTerms(terms) {
+	x := &WordIndex{byText: make(map[string]int32, len(terms))}
+	counts := make(map[rune]int)
+	total := 0
+	for _, t := range terms {
 		n := utf8.RuneCountInString(t.Text)
 		if n < 2 || n > MaxWordRunes || !allHan(t.Text) {
 			continue
 		}
-		i := int32(len(x.terms))
+		if i, ok := x.byText[t.Text]; ok {
+			x.terms[i].Weight = max(x.terms[i].Weight, t.Weight)
+			continue
+		}
+		x.byText[t.Text] = int32(len(x.terms))
 		x.terms = append(x.terms, t)
-		x.byText[t.Text] = i
 		for k, r := range t.Text {
-			if k == 0 || !containsRuneBefore(t.Text, r, k) {
-				x.byRune[r] = append(x.byRune[r], i)
+			if !containsRuneBefore(t.Text, r, k) {
+				counts[r]++
+				total++
+			}
+		}
+	}
+	// One array holds every list.
+	slab := make([]int32, total)
+	x.byRune = make(map[rune][]int32, len(counts))
+	off := 0
+	for r, n := range counts {
+		x.byRune[r] = slab[off : off : off+n]
+		off += n
+	}
+	for i, t := range x.terms {
+		for k, r := range t.Text {
+			if !containsRuneBefore(t.Text, r, k) {
+				x.byRune[r] = append(x.byRune[r], int32(i))
 			}
 		}
 	}
@@ -97,9 +123,10 @@ func (x *WordIndex) Has(w string) bool {
 // itself (a word may be a term and yet not found where it is looked
 // for): first a term w abbreviates (its characters in order, the
 // first one first: 民诉法, 民事诉讼法), the shortest; then a term within
-// one edit of w (a character replaced, added, dropped, or two swapped),
-// or two for text of five characters or more, the fewest edits; of
-// equals, the higher weight. It reports false when no term is near.
+// one edit of w (a character replaced, added, dropped, or two swapped;
+// only replaced in text of fewer than four characters), or two for text
+// of five characters or more, the fewest edits; of equals, the higher
+// weight. It reports false when no term is near.
 func (x *WordIndex) Nearest(w string) (string, bool) {
 	if x == nil {
 		return "", false
@@ -147,6 +174,9 @@ func (x *WordIndex) Nearest(w string) (string, bool) {
 		switch {
 		case len(t) > len(q) && t[0] == q[0] && subsequence(q, t):
 			rank, dist = 0, len(t)-len(q)
+		case len(q) < minLengthEditRunes && len(t) != len(q):
+			// 组织法 is no misspelled 组织.
+			continue
 		default:
 			dist = editDistance(q, t, maxEdits)
 			if dist > maxEdits {

@@ -3,7 +3,7 @@ package zh
 import "testing"
 
 func TestNearest(t *testing.T) {
-	x := NewWordIndex([]Term{
+	x := NewWordIndex(NewPinyinIndex([]Term{
 		{Text: "民事诉讼法", Weight: 300},
 		{Text: "民事诉讼程序", Weight: 40},
 		{Text: "民族", Weight: 900},
@@ -15,7 +15,8 @@ func TestNearest(t *testing.T) {
 		{Text: "中华人民共和国老年人权益保障法", Weight: 60},
 		{Text: "民诉法", Weight: 2}, // a word the index is thought to hold
 		{Text: "AB", Weight: 1000},
-	})
+		{Text: "组织", Weight: 5000},
+	}).Terms())
 	tests := []struct {
 		w, want string
 	}{
@@ -26,6 +27,7 @@ func TestNearest(t *testing.T) {
 		{"养老院", ""},              // nothing but itself near
 		{"老年人权益保护法", "老年人权益保障法"}, // the short title of the national law
 		{"火星人", ""},
+		{"组织法", ""}, // not 组织: a word of three characters is no term with one more or less
 		{"诉", ""},
 		{"AB", ""},
 		{"", ""},

@@ -1,6 +1,7 @@
 package zh
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strings"
@@ -203,7 +204,7 @@ const (
 type PinyinIndex struct {
 	terms []Term
 	// keys holds, sorted, the first letters of each term's readings (社会团体:
-	// shtt; 银行: yx, yh) with the term they spell.
+	// shtt; 银行: yx, yh) packed (see packKey) with the term they spell.
 	keys []pinyinKey
 	// syllables are the readings of the terms' characters: what a query
 	// may be split into.
@@ -211,8 +212,32 @@ type PinyinIndex struct {
 }
 
 type pinyinKey struct {
-	key  string
+	key  uint64
 	term int32
+}
+
+// keyLetters is how many first letters a packed key holds: five bits
+// each, the first in the highest, 0 for none. Longer keys share the
+// packed key of their first keyLetters letters; the terms are told
+// apart by their readings.
+const keyLetters = 12
+
+// packKey packs the first keyLetters letters (a-z) of key.
+func packKey(key []byte) uint64 {
+	var k uint64
+	for i, c := range key[:min(len(key), keyLetters)] {
+		k |= uint64(c-'a'+1) << (5 * (keyLetters - 1 - i))
+	}
+	return k
+}
+
+// prefixRange returns the packed keys that start with prefix, lo to hi.
+func prefixRange(prefix []byte) (lo, hi uint64) {
+	lo = packKey(prefix)
+	if len(prefix) >= keyLetters {
+		return lo, lo
+	}
+	return lo, lo | (1<<(5*(keyLetters-len(prefix))) - 1)
 }
 
 // NewPinyinIndex indexes the pinyin of the given terms, of two characters
@@ -247,26 +272,26 @@ func NewPinyinIndex(terms []Term) *PinyinIndex {
 			p.keys = append(p.keys, pinyinKey{k, int32(i)})
 		}
 	}
-	sort.Slice(p.keys, func(a, b int) bool {
-		ka, kb := p.keys[a], p.keys[b]
-		if ka.key != kb.key {
-			return ka.key < kb.key
+	slices.SortFunc(p.keys, func(a, b pinyinKey) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
 		}
-		return ka.term < kb.term
+		return cmp.Compare(a.term, b.term)
 	})
 	return p
 }
 
-// initialsKeys returns the first letters of a text from the readings of
-// its characters: those of the most common readings, then of each other
-// reading of one character, at most maxReadings, without duplicates.
-func initialsKeys(rs [][]string) []string {
+// initialsKeys returns the packed first letters (packKey) of a text from
+// the readings of its characters: those of the most common readings, then
+// of each other reading of one character, at most maxReadings, without
+// duplicates.
+func initialsKeys(rs [][]string) []uint64 {
 	buf := make([]byte, len(rs))
 	for k, x := range rs {
 		buf[k] = x[0][0]
 	}
-	keys := []string{string(buf)}
-	for k, x := range rs {
+	keys := []uint64{packKey(buf)}
+	for k, x := range rs[:min(len(rs), keyLetters)] {
 		for _, s := range x[1:] {
 			if len(keys) >= maxReadings {
 				return keys
@@ -276,7 +301,7 @@ func initialsKeys(rs [][]string) []string {
 			}
 			c := buf[k]
 			buf[k] = s[0]
-			if alt := string(buf); !slices.Contains(keys, alt) {
+			if alt := packKey(buf); !slices.Contains(keys, alt) {
 				keys = append(keys, alt)
 			}
 			buf[k] = c
@@ -288,10 +313,21 @@ func initialsKeys(rs [][]string) []string {
 // Len returns the number of terms the index resolves to.
 func (p *PinyinIndex) Len() int { return len(p.terms) }
 
+// Terms returns the terms the index resolves to: those it was given and
+// the short forms of national law titles.
+func (p *PinyinIndex) Terms() []Term { return p.terms }
+
 // hasPrefix reports whether some key starts with prefix.
 func (p *PinyinIndex) hasPrefix(prefix []byte) bool {
-	i := sort.Search(len(p.keys), func(i int) bool { return p.keys[i].key >= string(prefix) })
-	return i < len(p.keys) && strings.HasPrefix(p.keys[i].key, string(prefix))
+	lo, hi := prefixRange(prefix)
+	i := p.search(lo)
+	return i < len(p.keys) && p.keys[i].key <= hi
+}
+
+// search returns the index of the first key not below k.
+func (p *PinyinIndex) search(k uint64) int {
+	i, _ := slices.BinarySearchFunc(p.keys, k, func(e pinyinKey, k uint64) int { return cmp.Compare(e.key, k) })
+	return i
 }
 
 // piece is one syllable of a query: a full one (she) or its first letters
@@ -375,8 +411,9 @@ type resolver struct {
 	pieces []piece
 	key    []byte
 	steps  int
-	best   int // index of the best term so far, -1 for none
-	kind   int // its spelling
+	best   int  // index of the best term so far, -1 for none
+	kind   int  // its spelling
+	other  bool // whether it reads a character otherwise than most commonly
 	// maxKind is the last kind of spelling looked for.
 	maxKind int
 }
@@ -443,40 +480,58 @@ func (r *resolver) finish() {
 	if kind > r.maxKind || r.best >= 0 && kind > r.kind {
 		return
 	}
-	key := string(r.key)
+	key := packKey(r.key)
 	keys := r.p.keys
-	for i := sort.Search(len(keys), func(i int) bool { return keys[i].key >= key }); i < len(keys) && keys[i].key == key; i++ {
+	for i := r.p.search(key); i < len(keys) && keys[i].key == key; i++ {
 		t := int(keys[i].term)
-		if t == r.best || !r.spells(r.p.terms[t].Text) {
+		if t == r.best {
 			continue
 		}
-		if r.best < 0 || kind < r.kind || better(r.p.terms[t], r.p.terms[r.best]) {
-			r.best, r.kind = t, kind
+		ok, other := r.spells(r.p.terms[t].Text)
+		if !ok {
+			continue
 		}
+		if r.best >= 0 {
+			switch {
+			case kind != r.kind:
+				if kind > r.kind {
+					continue
+				}
+			case other != r.other:
+				if other {
+					continue
+				}
+			case !better(r.p.terms[t], r.p.terms[r.best]):
+				continue
+			}
+		}
+		r.best, r.kind, r.other = t, kind, other
 	}
 }
 
-// spells reports whether the pieces read spell text, a character each.
-func (r *resolver) spells(text string) bool {
+// spells reports whether the pieces read spell text, a character each,
+// and whether some character is read otherwise than most commonly: 继承人
+// is spelled jzr only if 承 is read zheng, so 见证人 comes first.
+func (r *resolver) spells(text string) (ok, other bool) {
 	k := 0
 	for _, c := range hanOnly(text) {
 		if k >= len(r.pieces) {
-			return false
+			return false, false
 		}
 		pc := r.pieces[k]
-		ok := false
-		for _, s := range readings(c) {
+		found := false
+		for j, s := range readings(c) {
 			if s == pc.s || !pc.full && strings.HasPrefix(s, pc.s) {
-				ok = true
+				found, other = true, other || j > 0
 				break
 			}
 		}
-		if !ok {
-			return false
+		if !found {
+			return false, false
 		}
 		k++
 	}
-	return k == len(r.pieces)
+	return k == len(r.pieces), other
 }
 
 // better reports whether a should be preferred to b for the same spelling.

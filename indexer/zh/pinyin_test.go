@@ -133,7 +133,7 @@ var lexicon = []Term{
 	{Text: "团体", Weight: 500},
 	{Text: "手套", Weight: 2},
 	{Text: "搜题通", Weight: 900}, // three characters spelled s-t-t, as sh-t-t is
-	{Text: "深化推土", Weight: 1}, // shtt too, rarer
+	{Text: "深化推土", Weight: 1},  // shtt too, rarer
 	{Text: "最低生活保障", Weight: 84},
 	{Text: "低保", Weight: 11},
 	{Text: "地保", Weight: 156},
