@@ -50,7 +50,7 @@ const (
 // in it. Any change to what BuildIndex writes that the mapping and the
 // program do not already show changes it, so that the next build starts
 // from scratch instead of reusing documents of another shape.
-const indexFormat = "pufa-index/5"
+const indexFormat = "pufa-index/6"
 
 // Tuning of a full build, chosen by measurement on the whole law corpus
 // (see "Build and index" in BENCHMARKS.md).
@@ -225,6 +225,13 @@ func BuildIndex(ctx context.Context, m *Manifest, dir string, opts BuildOptions)
 		if err := buildFull(ctx, docs, im, filepath.Join(root, bleveDir), opts, &st); err != nil {
 			return st, err
 		}
+	}
+	prevRoot := ""
+	if done {
+		prevRoot = filepath.Join(opts.Previous, IndexDir)
+	}
+	if err := writeWords(root, prevRoot); err != nil {
+		return st, err
 	}
 	if opts.Progress != nil {
 		fmt.Fprintf(opts.Progress, "\rindexed %d documents (%d analysed)\n", len(docs), st.Analysed)

@@ -140,7 +140,7 @@ func (ix *Index) planQuery(ctx context.Context, text string, opts rankOptions) (
 	}
 	sd := ix.data
 	if isASCIILetters(p.text) {
-		if t, ok := sd.pinyin.Resolve(p.text); ok {
+		if t, ok := ix.resolvePinyin(p.text); ok {
 			p.pinyin, p.alt, p.suggestion = p.text, t, t
 		}
 	} else if t, ok := sd.suggester.Suggest(p.text); ok {

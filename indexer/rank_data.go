@@ -19,14 +19,18 @@ import (
 )
 
 // searchData is what an index is searched with besides Bleve: the editors'
-// synonyms and best bets (copied into the index when it was built) and the
-// vocabulary that resolves pinyin and corrects typos, taken from the
-// index's own law titles and the site's dictionary.
+// synonyms and best bets (copied into the index when it was built), the
+// vocabulary that corrects typos, taken from the index's own law titles
+// and the site's dictionary, and the words of the index (see lexicon),
+// which pinyin resolves to.
 type searchData struct {
 	synonyms  *zh.Synonyms
 	pinyin    *zh.PinyinIndex
 	suggester *zh.Suggester
-	bets      *zh.BestBets
+	// words holds the words of the index, to find the nearest one to a
+	// word it lacks.
+	words *zh.WordIndex
+	bets  *zh.BestBets
 	// pins maps a pin (see pinKey) to the documents it resolved to.
 	pins map[string][]string
 	// laws maps the names of the laws in the index (the official title
@@ -99,8 +103,13 @@ func loadSearchData(root string, bi bleve.Index, meta *Meta) (*searchData, error
 			vocab = append(vocab, zh.Term{Text: t, Weight: weightVocabTerm})
 		}
 	}
-	sd.pinyin = zh.NewPinyinIndex(vocab)
 	sd.suggester = zh.NewSuggester(vocab, zh.IsWord)
+	lex, err := lexicon(root, bi, sd.synonyms, vocab)
+	if err != nil {
+		return nil, err
+	}
+	sd.pinyin = zh.NewPinyinIndex(lex)
+	sd.words = zh.NewWordIndex(sd.pinyin.Terms())
 
 	if data, err = read("bestbets.yaml"); err != nil {
 		return nil, err

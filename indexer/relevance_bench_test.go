@@ -209,3 +209,44 @@ func BenchmarkSearchDefault(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkOpen measures opening the index of the default content, as a
+// server does when it starts and on each new release, and reports the
+// heap the opened index holds (heap-MB). The word dictionary, loaded by
+// the first open of a process, is loaded before.
+//
+//	go test ./indexer -run '^$' -bench 'Open$'
+func BenchmarkOpen(b *testing.B) { benchmarkOpen(b, buildSite(b, "")) }
+
+// BenchmarkOpenCorpus is BenchmarkOpen on the whole law corpus.
+func BenchmarkOpenCorpus(b *testing.B) { benchmarkOpen(b, corpusSite(b)) }
+
+func benchmarkOpen(b *testing.B, dir string) {
+	ix, err := indexer.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix.Close()
+	var before, after runtime.MemStats
+	// Twice: what pools hold survives one collection.
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	ix, err = indexer.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	heap := float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / 1e6
+	ix.Close()
+	for b.Loop() {
+		ix, err := indexer.Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+	b.ReportMetric(heap, "heap-MB")
+}

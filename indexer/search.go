@@ -284,6 +284,13 @@ func (ix *Index) search(ctx context.Context, q Query, opts rankOptions) (*Result
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	suggestion := p.suggestion
+	if sr.Total == 0 {
+		// Whatever the plan resolved the query to was searched with it.
+		if suggestion, err = ix.zeroSuggestion(ctx, q, &p); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+	}
 	res := &Result{
 		Query:      html.EscapeString(q.Text),
 		Total:      sr.Total,
@@ -291,7 +298,7 @@ func (ix *Index) search(ctx context.Context, q Query, opts rankOptions) (*Result
 		Size:       q.Size,
 		Hits:       make([]Hit, 0, len(sr.Hits)),
 		Facets:     pq.facets.result(),
-		Suggestion: html.EscapeString(p.suggestion),
+		Suggestion: html.EscapeString(suggestion),
 	}
 	marks := p.highlights()
 	for _, h := range sr.Hits {

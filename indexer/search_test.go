@@ -156,7 +156,9 @@ func TestSearchSuggestion(t *testing.T) {
 	}{
 		{"cishanfa", "慈善法", "/laws/cishanfa/"},
 		{"mfd", "民法典", ""},
-		{"残疾人保帐法", "残疾人保障法", ""},
+		// The fixture has no such law: a correction that finds nothing
+		// is no help.
+		{"残疾人保帐法", "", ""},
 		{"离婚冷净期", "离婚冷静期", "/laws/minfadian-hunyinjiatingbian/#a1077"},
 		{"打印遗嘱", "", ""},
 		{"居民委员会组织法", "", ""},
@@ -171,6 +173,91 @@ func TestSearchSuggestion(t *testing.T) {
 		}
 		if tt.first != "" && (len(res.Hits) == 0 || res.Hits[0].URL != tt.first) {
 			t.Errorf("Search(%q) = %q, want %s first", tt.q, urls(res), tt.first)
+		}
+	}
+}
+
+// TestSearchZeroResults: a query that finds nothing gets a suggestion
+// that finds something, if there is one: the words the index lacks
+// replaced by near ones or left out.
+func TestSearchZeroResults(t *testing.T) {
+	ix := fixtureIndex(t)
+	ctx := context.Background()
+	tests := []struct {
+		q, want string
+	}{
+		{"离登", "离婚登记"},              // an abbreviation
+		{"xyz 离登", "离婚登记"},          // letters that are no pinyin left out
+		{"离登 火星人", "离婚登记"},          // a word nowhere near any left out
+		{"jianzhengren 火星人", "见证人"}, // pinyin among other words
+		{"以案释法 qwe", "以案释法"},        // a word only in a title
+		{"qwertyuiop", ""},          // nothing near
+		{"火星人的飞船", ""},              // 的 alone says nothing
+		{"残疾人保帐法", ""},              // the correction finds nothing either
+		{"居民委员会组织法", ""},            // nor does anything near
+		{"打印遗嘱", ""},                // found: no suggestion
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(ctx, Query{Text: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.q != "打印遗嘱" && res.Total != 0 {
+			t.Errorf("Search(%q) found %d; the test wants a query that finds nothing", tt.q, res.Total)
+			continue
+		}
+		if res.Suggestion != tt.want {
+			t.Errorf("Search(%q).Suggestion = %q, want %q", tt.q, res.Suggestion, tt.want)
+		}
+		if tt.want == "" || res.Suggestion == "" {
+			continue
+		}
+		again, err := ix.Search(ctx, Query{Text: res.Suggestion})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Total == 0 {
+			t.Errorf("Search(%q) suggests %q, which finds nothing", tt.q, res.Suggestion)
+		}
+	}
+	// With a filter, the suggestion finds something that passes it.
+	res, err := ix.Search(ctx, Query{Text: "离登", Filters: map[string]string{"type": "news"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Suggestion != "" {
+		t.Errorf("Search(离登, news) suggests %q, which finds no news", res.Suggestion)
+	}
+}
+
+// TestSearchPinyinAnyWord: pinyin resolves to any word of the index, in
+// full or by first letters, not only to the dictionary's words and the
+// titles.
+func TestSearchPinyinAnyWord(t *testing.T) {
+	ix := fixtureIndex(t)
+	tests := []struct {
+		q, want string
+	}{
+		{"jianzhengren", "见证人"},
+		{"jian zheng ren", "见证人"},
+		{"jzr", "见证人"},        // not 继承人, were 承 read zheng
+		{"yianshifa", "以案释法"}, // only in a title
+		{"yasf", "以案释法"},
+		{"gongkaimujuan", "公开募捐"},
+		{"gkmj", "公开募捐"},
+		{"lihundengji", "离婚登记"},
+		{"lh", ""},
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(context.Background(), Query{Text: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Suggestion != tt.want {
+			t.Errorf("Search(%q).Suggestion = %q, want %q", tt.q, res.Suggestion, tt.want)
+		}
+		if tt.want != "" && res.Total == 0 {
+			t.Errorf("Search(%q) found nothing", tt.q)
 		}
 	}
 }

@@ -47,8 +47,13 @@
 // SegmentWords for the words with their parts, so that 录音录像遗嘱 also
 // finds a text that says 以录音录像形式立的遗嘱), Synonyms.Expand for the
 // law's wording of colloquial words (低保 → 最低生活保障),
-// PinyinIndex.Resolve for a query typed in pinyin, Suggester.Suggest for a
-// misspelled term, and BestBets.Lookup for the results editors pin on top.
+// PinyinIndex.Resolve for a query typed in pinyin (shehuituanti, shtt:
+// 社会团体, the most common of the words spelled so), Suggester.Suggest for
+// a misspelled term, WordIndex.Nearest for the word nearest to one the
+// index lacks (民诉法: 民事诉讼法), and BestBets.Lookup for the results
+// editors pin on top. The search layer gives PinyinIndex and WordIndex
+// every word its index holds (EachWord lists the dictionary's), with the
+// number of documents each occurs in.
 //
 // The search layer (package indexer) matches the words against the "zh"
 // fields and uses the "zh_bigram" fields for exact substrings, single

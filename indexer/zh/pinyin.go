@@ -1,6 +1,8 @@
 package zh
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -178,55 +180,203 @@ func (*PinyinTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	return out
 }
 
-// PinyinIndex resolves a query typed in pinyin (minfadian, mfd) to the
-// Chinese term it spells, from a fixed vocabulary such as the law titles
-// and the dictionary's words.
+// Bounds of pinyin resolution.
+const (
+	// maxPinyinRunes: longer terms are not indexed by their pinyin.
+	maxPinyinRunes = 40
+	// maxPinyinLetters: longer queries are not resolved.
+	maxPinyinLetters = 120
+	// maxSyllableLetters is the longest syllable (zhuang, shuang).
+	maxSyllableLetters = 6
+	// minInitials: first letters alone resolve only from three on (lh is
+	// 离婚, 例会, 理会, 联合, …).
+	minInitials = 3
+	// maxResolveSteps bounds the ways one query is split into syllables.
+	maxResolveSteps = 20000
+)
+
+// PinyinIndex resolves a query typed in pinyin to the Chinese term it
+// spells: full syllables (shehuituanti, she hui tuan ti), first letters
+// (shtt) or a mix of both (shehuitt). Its vocabulary is whatever the
+// caller gives: an index gives every word it holds, weighted by the
+// number of documents it occurs in, so that of the terms a query spells
+// the most common wins.
 type PinyinIndex struct {
-	full     map[string]int // full pinyin → index into terms
-	initials map[string]int // first letters → index into terms
-	terms    []Term
+	terms []Term
+	// keys holds, sorted, the first letters of each term's readings (社会团体:
+	// shtt; 银行: yx, yh) packed (see packKey) with the term they spell.
+	keys []pinyinKey
+	// syllables are the readings of the terms' characters: what a query
+	// may be split into.
+	syllables map[string]bool
 }
 
-// NewPinyinIndex indexes the pinyin of the given terms. A title that
-// starts with 中华人民共和国 is also indexed without it, the way people say
-// it (慈善法: cishanfa). First letters are indexed only for terms of three
-// or more characters; shorter ones are too ambiguous. When several terms
-// share a spelling the higher weight wins, then the shorter term.
+type pinyinKey struct {
+	key  uint64
+	term int32
+}
+
+// keyLetters is how many first letters a packed key holds: five bits
+// each, the first in the highest, 0 for none. Longer keys share the
+// packed key of their first keyLetters letters; the terms are told
+// apart by their readings.
+const keyLetters = 12
+
+// packKey packs the first keyLetters letters (a-z) of key.
+func packKey(key []byte) uint64 {
+	var k uint64
+	for i, c := range key[:min(len(key), keyLetters)] {
+		k |= uint64(c-'a'+1) << (5 * (keyLetters - 1 - i))
+	}
+	return k
+}
+
+// prefixRange returns the packed keys that start with prefix, lo to hi.
+func prefixRange(prefix []byte) (lo, hi uint64) {
+	lo = packKey(prefix)
+	if len(prefix) >= keyLetters {
+		return lo, lo
+	}
+	return lo, lo | (1<<(5*(keyLetters-len(prefix))) - 1)
+}
+
+// NewPinyinIndex indexes the pinyin of the given terms, of two characters
+// or more. A title that starts with 中华人民共和国 is also indexed without
+// it, the way people say it (慈善法: cishanfa). Characters other than
+// Chinese ones (《》, digits) are not spoken and left out. When several
+// terms share a spelling the higher weight wins, then the shorter term.
 func NewPinyinIndex(terms []Term) *PinyinIndex {
-	p := &PinyinIndex{
-		full:     make(map[string]int),
-		initials: make(map[string]int),
-		terms:    expandTerms(terms),
-	}
-	put := func(m map[string]int, k string, i int) {
-		if j, ok := m[k]; !ok || better(p.terms[i], p.terms[j]) {
-			m[k] = i
-		}
-	}
+	p := &PinyinIndex{terms: expandTerms(terms), syllables: make(map[string]bool)}
+	var rs [][]string
 	for i, t := range p.terms {
-		han := hanOnly(t.Text) // 《》 and digits in a title are not spoken
-		if han == "" {
+		han := hanOnly(t.Text)
+		n := utf8.RuneCountInString(han)
+		if n < 2 || n > maxPinyinRunes {
 			continue
 		}
-		full, initials := spellings(han)
-		for _, f := range full {
-			put(p.full, f, i)
-		}
-		if utf8.RuneCountInString(han) >= minInitialsRunes {
-			for _, s := range initials {
-				put(p.initials, s, i)
+		rs = rs[:0]
+		for _, r := range han {
+			if x := readings(r); x != nil {
+				rs = append(rs, x)
 			}
 		}
+		if len(rs) != n {
+			continue // a character without pinyin
+		}
+		for _, x := range rs {
+			for _, s := range x {
+				p.syllables[s] = true
+			}
+		}
+		for _, k := range initialsKeys(rs) {
+			p.keys = append(p.keys, pinyinKey{k, int32(i)})
+		}
 	}
+	slices.SortFunc(p.keys, func(a, b pinyinKey) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.term, b.term)
+	})
 	return p
 }
 
+// initialsKeys returns the packed first letters (packKey) of a text from
+// the readings of its characters: those of the most common readings, then
+// of each other reading of one character, at most maxReadings, without
+// duplicates.
+func initialsKeys(rs [][]string) []uint64 {
+	buf := make([]byte, len(rs))
+	for k, x := range rs {
+		buf[k] = x[0][0]
+	}
+	keys := []uint64{packKey(buf)}
+	for k, x := range rs[:min(len(rs), keyLetters)] {
+		for _, s := range x[1:] {
+			if len(keys) >= maxReadings {
+				return keys
+			}
+			if s[0] == buf[k] {
+				continue
+			}
+			c := buf[k]
+			buf[k] = s[0]
+			if alt := packKey(buf); !slices.Contains(keys, alt) {
+				keys = append(keys, alt)
+			}
+			buf[k] = c
+		}
+	}
+	return keys
+}
+
+// Len returns the number of terms the index resolves to.
+func (p *PinyinIndex) Len() int { return len(p.terms) }
+
+// Terms returns the terms the index resolves to: those it was given and
+// the short forms of national law titles.
+func (p *PinyinIndex) Terms() []Term { return p.terms }
+
+// hasPrefix reports whether some key starts with prefix.
+func (p *PinyinIndex) hasPrefix(prefix []byte) bool {
+	lo, hi := prefixRange(prefix)
+	i := p.search(lo)
+	return i < len(p.keys) && p.keys[i].key <= hi
+}
+
+// search returns the index of the first key not below k.
+func (p *PinyinIndex) search(k uint64) int {
+	i, _ := slices.BinarySearchFunc(p.keys, k, func(e pinyinKey, k uint64) int { return cmp.Compare(e.key, k) })
+	return i
+}
+
+// piece is one syllable of a query: a full one (she) or its first letters
+// (s, sh).
+type piece struct {
+	s    string
+	full bool
+}
+
+// Kinds of spelling, in the order a resolution prefers them.
+const (
+	spellFull     = iota // every syllable whole: shehuituanti
+	spellInitials        // a letter a character: shtt
+	spellShort           // first letters, some of two (zh, ch, sh): shtt as sh-t-t
+	spellMixed           // whole syllables and first letters: shehuitt
+)
+
 // Resolve returns the term spelled by q, a query of ASCII letters (spaces
-// and apostrophes between syllables are ignored, case too): full pinyin
-// first (minfadian → 民法典), then first letters (mfd → 民法典). It reports
-// false for any other query.
+// and apostrophes mark where syllables end; case does not matter). Of the
+// ways q can be read, every syllable whole comes first, then first
+// letters, then a mix; among the terms spelled the same way the higher
+// weight wins. First letters alone must be at least three (lh is too many
+// words). It reports false for any other query.
 func (p *PinyinIndex) Resolve(q string) (string, bool) {
+	return p.resolve(q, spellMixed)
+}
+
+// ResolveSyllables is Resolve for a query of whole syllables only
+// (shehuituanti, not shtt): a word of letters among other words is
+// pinyin only when it spells out the syllables, since first letters
+// spell some word or other.
+func (p *PinyinIndex) ResolveSyllables(q string) (string, bool) {
+	return p.resolve(q, spellFull)
+}
+
+// resolve is Resolve with readings of the spelling kinds up to maxKind.
+func (p *PinyinIndex) resolve(q string, maxKind int) (string, bool) {
+	if p == nil || len(p.keys) == 0 {
+		return "", false
+	}
+	var chunks []string
 	var b strings.Builder
+	letters := 0
+	flush := func() {
+		if b.Len() > 0 {
+			chunks = append(chunks, b.String())
+			b.Reset()
+		}
+	}
 	for _, r := range q {
 		switch {
 		case r >= 'a' && r <= 'z':
@@ -234,23 +384,154 @@ func (p *PinyinIndex) Resolve(q string) (string, bool) {
 		case r >= 'A' && r <= 'Z':
 			b.WriteRune(r + 'a' - 'A')
 		case r == ' ' || r == '\'':
+			flush()
+			continue
 		default:
 			return "", false
 		}
+		letters++
 	}
-	k := b.String()
-	if len(k) < 2 {
+	flush()
+	if letters < 2 || letters > maxPinyinLetters {
 		return "", false
 	}
-	if i, ok := p.full[k]; ok {
-		return p.terms[i].Text, true
+	r := resolver{p: p, chunks: chunks, best: -1, maxKind: maxKind}
+	r.walk(0, 0)
+	if r.best < 0 {
+		return "", false
 	}
-	if len(k) >= 3 {
-		if i, ok := p.initials[k]; ok {
-			return p.terms[i].Text, true
+	return p.terms[r.best].Text, true
+}
+
+// resolver reads one query every way it can be split into syllables,
+// looking up the terms each reading spells.
+type resolver struct {
+	p      *PinyinIndex
+	chunks []string
+	pieces []piece
+	key    []byte
+	steps  int
+	best   int  // index of the best term so far, -1 for none
+	kind   int  // its spelling
+	other  bool // whether it reads a character otherwise than most commonly
+	// maxKind is the last kind of spelling looked for.
+	maxKind int
+}
+
+func (r *resolver) walk(ci, pos int) {
+	if r.steps++; r.steps > maxResolveSteps {
+		return
+	}
+	if pos == len(r.chunks[ci]) {
+		ci, pos = ci+1, 0
+		if ci == len(r.chunks) {
+			r.finish()
+			return
 		}
 	}
-	return "", false
+	c := r.chunks[ci]
+	try := func(s string, full bool) {
+		r.key = append(r.key, s[0])
+		if len(r.key) <= maxPinyinRunes && r.p.hasPrefix(r.key) {
+			r.pieces = append(r.pieces, piece{s, full})
+			r.walk(ci, pos+len(s))
+			r.pieces = r.pieces[:len(r.pieces)-1]
+		}
+		r.key = r.key[:len(r.key)-1]
+	}
+	for l := min(maxSyllableLetters, len(c)-pos); l >= 1; l-- {
+		if s := c[pos : pos+l]; r.p.syllables[s] {
+			try(s, true)
+		}
+	}
+	if r.maxKind == spellFull {
+		return
+	}
+	if l := c[pos]; l != 'i' && l != 'u' && l != 'v' {
+		try(c[pos:pos+1], false)
+	}
+	if pos+2 <= len(c) && c[pos+1] == 'h' && strings.IndexByte("zcs", c[pos]) >= 0 {
+		try(c[pos:pos+2], false)
+	}
+}
+
+// finish looks up the terms spelled by the pieces read.
+func (r *resolver) finish() {
+	kind := spellFull
+	initials, short := 0, false
+	for _, pc := range r.pieces {
+		if !pc.full {
+			initials++
+			short = short || len(pc.s) > 1
+		}
+	}
+	switch {
+	case initials == len(r.pieces) && len(r.pieces) < minInitials:
+		return
+	case initials == len(r.pieces) && short:
+		kind = spellShort
+	case initials == len(r.pieces):
+		kind = spellInitials
+	case !r.pieces[0].full:
+		return // first letters, then syllables: she as s-he is no word
+	case initials > 0:
+		kind = spellMixed
+	}
+	if kind > r.maxKind || r.best >= 0 && kind > r.kind {
+		return
+	}
+	key := packKey(r.key)
+	keys := r.p.keys
+	for i := r.p.search(key); i < len(keys) && keys[i].key == key; i++ {
+		t := int(keys[i].term)
+		if t == r.best {
+			continue
+		}
+		ok, other := r.spells(r.p.terms[t].Text)
+		if !ok {
+			continue
+		}
+		if r.best >= 0 {
+			switch {
+			case kind != r.kind:
+				if kind > r.kind {
+					continue
+				}
+			case other != r.other:
+				if other {
+					continue
+				}
+			case !better(r.p.terms[t], r.p.terms[r.best]):
+				continue
+			}
+		}
+		r.best, r.kind, r.other = t, kind, other
+	}
+}
+
+// spells reports whether the pieces read spell text, a character each,
+// and whether some character is read otherwise than most commonly: 继承人
+// is spelled jzr only if 承 is read zheng, so 见证人 comes first.
+func (r *resolver) spells(text string) (ok, other bool) {
+	k := 0
+	for _, c := range hanOnly(text) {
+		if k >= len(r.pieces) {
+			return false, false
+		}
+		pc := r.pieces[k]
+		found := false
+		for j, s := range readings(c) {
+			if s == pc.s || !pc.full && strings.HasPrefix(s, pc.s) {
+				found, other = true, other || j > 0
+				break
+			}
+		}
+		if !found {
+			return false, false
+		}
+		k++
+	}
+	return k == len(r.pieces), other
 }
 
 // better reports whether a should be preferred to b for the same spelling.

@@ -125,3 +125,104 @@ func TestResolveCorpusTitles(t *testing.T) {
 		}
 	}
 }
+
+// lexicon is a small index's words with the documents each occurs in.
+var lexicon = []Term{
+	{Text: "社会团体", Weight: 366},
+	{Text: "社会", Weight: 9000},
+	{Text: "团体", Weight: 500},
+	{Text: "手套", Weight: 2},
+	{Text: "搜题通", Weight: 900}, // three characters spelled s-t-t, as sh-t-t is
+	{Text: "深化推土", Weight: 1},  // shtt too, rarer
+	{Text: "最低生活保障", Weight: 84},
+	{Text: "低保", Weight: 11},
+	{Text: "地保", Weight: 156},
+	{Text: "离婚", Weight: 83},
+	{Text: "理会", Weight: 20},
+	{Text: "银行", Weight: 1010},
+	{Text: "商业银行", Weight: 300},
+	{Text: "殡葬管理条例", Weight: 66},
+	{Text: "中华人民共和国慈善法", Weight: 244},
+	{Text: "损害", Weight: 1000},
+	{Text: "享有者", Weight: 84},
+}
+
+// TestResolveAnyWord: full syllables with or without spaces, first
+// letters and syllables followed by first letters resolve to the most
+// common word spelled so.
+func TestResolveAnyWord(t *testing.T) {
+	p := NewPinyinIndex(lexicon)
+	tests := []struct {
+		q, want string
+	}{
+		{"shehuituanti", "社会团体"},
+		{"she hui tuan ti", "社会团体"},
+		{"She'Hui'Tuan'Ti", "社会团体"},
+		{"shtt", "社会团体"}, // a letter a character first; 深化推土 is rarer
+		{"shehuitt", "社会团体"},
+		{"shehuituant", "社会团体"},
+		{"zuidishenghuobaozhang", "最低生活保障"},
+		{"zdshbz", "最低生活保障"},
+		{"zuidishbz", "最低生活保障"},
+		{"dibao", "地保"}, // the more common: the weight decides
+		{"lihun", "离婚"},
+		{"lih", "离婚"},
+		{"yinhang", "银行"}, // 行 read hang
+		{"yinxing", "银行"},
+		{"shangyeyinhang", "商业银行"},
+		{"syyh", "商业银行"},
+		{"bzgltl", "殡葬管理条例"},
+		{"cishanfa", "慈善法"},
+		{"xyz", "享有者"},
+		{"sh", ""},  // two first letters: too many words
+		{"lh", ""},  // the same
+		{"she", ""}, // s-he: first letters before syllables
+		{"shehui tuanti x", ""},
+		{"xian", ""},
+		{"", ""},
+		{"shè", ""},
+	}
+	for _, tt := range tests {
+		got, ok := p.Resolve(tt.q)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("Resolve(%q) = %q, %v, want %q", tt.q, got, ok, tt.want)
+		}
+	}
+	for q, want := range map[string]string{"shehuituanti": "社会团体", "shtt": "", "shehuitt": "", "lihun": "离婚"} {
+		if got, _ := p.ResolveSyllables(q); got != want {
+			t.Errorf("ResolveSyllables(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
+// TestResolveTitleWord: a word only a title has resolves like any other.
+func TestResolveTitleWord(t *testing.T) {
+	p := NewPinyinIndex(append(lexicon, Term{Text: "殡葬", Weight: 3}))
+	for _, q := range []string{"binzang", "bin zang"} {
+		if got, ok := p.Resolve(q); !ok || got != "殡葬" {
+			t.Errorf("Resolve(%q) = %q, %v, want 殡葬", q, got, ok)
+		}
+	}
+}
+
+func BenchmarkNewPinyinIndex(b *testing.B) {
+	terms := vocabulary(b)
+	for _, l := range titles {
+		terms = append(terms, Term{Text: l, Weight: 1})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		NewPinyinIndex(terms)
+	}
+}
+
+func BenchmarkResolve(b *testing.B) {
+	p := NewPinyinIndex(append(vocabulary(b), lexicon...))
+	for _, q := range []string{"shehuituanti", "shtt", "zuidishenghuobaozhang", "qwertyuiopasdfghjkl"} {
+		b.Run(q, func(b *testing.B) {
+			for b.Loop() {
+				p.Resolve(q)
+			}
+		})
+	}
+}
