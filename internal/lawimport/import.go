@@ -301,7 +301,8 @@ func assignSlugs(groups []*group) {
 
 // layout returns the pages of g's versions: the newest under the plain
 // slug, in force unless overridden, the older ones superseded by it. When
-// the law is repealed (rp), every version is.
+// the law is repealed (rp), every version is, and the older ones still
+// name the newest in supersededBy.
 func (g *group) layout(overrides map[string]Override, rp *repeal) []*page {
 	var out []*page
 	o, overridden := overrides[g.slug]
@@ -314,7 +315,15 @@ func (g *group) layout(overrides map[string]Override, rp *repeal) []*page {
 		case rp != nil:
 			p.status, p.repeal = StatusRepealed, rp
 			if overridden {
-				p.supersededBy, p.statusNote = o.SupersededBy, o.Note
+				p.statusNote = o.Note
+			}
+			switch {
+			case i > 0:
+				// An older text of a repealed law: its last text
+				// superseded it.
+				p.supersededBy = contentPath(g.slug)
+			case overridden:
+				p.supersededBy = o.SupersededBy
 			}
 		case i == 0 && overridden:
 			p.status, p.supersededBy, p.statusNote = o.Status, o.SupersededBy, o.Note
