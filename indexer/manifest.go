@@ -121,6 +121,7 @@ type Ref struct {
 type Refs struct {
 	LawRef       *Ref  `json:"lawRef,omitempty"`
 	SupersededBy *Ref  `json:"supersededBy,omitempty"`
+	RepealedBy   *Ref  `json:"repealedBy,omitempty"`
 	Laws         []Ref `json:"laws,omitempty"`
 	Catalog      []Ref `json:"catalog,omitempty"`
 }
