@@ -33,17 +33,22 @@ type doc struct {
 	Title string `json:"title,omitempty"`
 	// Heading is what the document is filed under: for an article its
 	// law, part and chapter (its number begins its text, and is Article);
-	// for a law its issuer; for a catalog entry the law it covers.
+	// for a law its issuer; for a catalog entry the law it covers; for a
+	// campaign its facts: festival, day, window, departments, laws, and
+	// each event's time and place (Page.Facts).
 	Heading string `json:"heading,omitempty"`
 	Text    string `json:"text,omitempty"` // a law article's own text
-	Body    string `json:"body,omitempty"` // every other document's text
+	// Body is every other document's text, followed by its Page.Facts.
+	Body string `json:"body,omitempty"`
 	// Law is an article's law as shown (title and part); Article its
 	// number (第一千一百三十六条).
 	Law     string `json:"law,omitempty"`
 	Article string `json:"article,omitempty"`
 	// LawTitle and Part are a law's or an article's official title and
 	// part (中华人民共和国民法典, 继承编), File a page's content path: the
-	// exact values that best bets name.
+	// exact values that best bets name. A catalog entry has the title of
+	// the law it covers, so a query that names the law finds it too (best
+	// bets name laws, articles and pages, never catalog entries by law).
 	LawTitle string `json:"lawtitle,omitempty"`
 	Part     string `json:"part,omitempty"`
 	File     string `json:"file,omitempty"`
@@ -89,7 +94,7 @@ func docsFromManifest(m *Manifest) []doc {
 			ID:         p.URL,
 			Type:       kind,
 			Title:      p.Title,
-			Body:       p.Plain,
+			Body:       strings.Join(nonEmpty(p.Plain, p.Facts), "\n"),
 			URL:        p.URL,
 			File:       p.File,
 			Status:     p.Params.Status,
@@ -108,6 +113,14 @@ func docsFromManifest(m *Manifest) []doc {
 			continue
 		case KindCatalog:
 			d.Heading = p.Params.Law
+			// The law it covers, by its official title: a query that
+			// names the law is about the entry too.
+			d.LawTitle = p.Params.Law
+			if r := p.Refs.LawRef; r != nil {
+				d.LawTitle = r.Title
+			}
+		case KindCampaign:
+			d.Heading = p.Facts
 		}
 		docs = append(docs, d)
 	}
@@ -147,7 +160,7 @@ func lawDocs(p *Page, d doc, next *Page) []doc {
 		lead = append(lead, a.Text)
 	}
 	if len(lead) > 0 {
-		d.Body = strings.Join(lead, "\n")
+		d.Body = strings.Join(append(lead, nonEmpty(p.Facts)...), "\n")
 	}
 	if next != nil && len(next.Articles) == 0 {
 		d.Successor = next.URL

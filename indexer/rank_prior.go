@@ -21,7 +21,7 @@ var typePrior = map[string]float64{
 	KindArticle:  1.0,
 	KindLaw:      1.0,
 	KindCatalog:  0.7,
-	KindCampaign: 0.5,
+	KindCampaign: 0.7, // when and where, which its text carries (Page.Facts)
 	KindNews:     0.5,
 }
 

@@ -257,7 +257,7 @@ func (ix *Index) search(ctx context.Context, q Query, opts rankOptions) (*Result
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	p, err := ix.planQuery(ctx, q.Text, opts)
+	p, err := ix.planQuery(ctx, answerWords(q.Text), opts)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}

@@ -165,3 +165,25 @@ func TestWithSuccessorsMovesUp(t *testing.T) {
 		t.Errorf("hits %q: the 2025 page %d times", got, n)
 	}
 }
+
+// TestFactsIndexed checks that what the theme says of a page besides its
+// text (Page.Facts) is searched with it: in the body, where snippets show
+// it, and for a campaign also as what it is filed under.
+func TestFactsIndexed(t *testing.T) {
+	facts := "线下活动：文明祭扫咨询；活动时间：2026年4月2日 星期四 9:00–11:30；活动地点：嘉定镇街道社区事务受理服务中心。"
+	m := &Manifest{Pages: []Page{
+		{URL: "/campaigns/2026/qingming/", Kind: "page", Section: "campaigns", Title: "2026年清明节宣传", Plain: "清明节宣传。", Facts: facts},
+		{URL: "/catalog/binzang/", Kind: "page", Section: "catalog", Title: "《殡葬管理条例》普法责任", Plain: "要点。",
+			Facts: "责任部门：社会事务科。", Params: Params{Law: "殡葬管理条例"}, Refs: Refs{LawRef: &Ref{URL: "/laws/binzang/", Title: "殡葬管理条例"}}},
+	}}
+	docs := docsFromManifest(m)
+	if len(docs) != 2 {
+		t.Fatalf("%d documents", len(docs))
+	}
+	if c := docs[0]; c.Body != "清明节宣传。\n"+facts || c.Heading != facts {
+		t.Errorf("campaign: body %q, heading %q", c.Body, c.Heading)
+	}
+	if c := docs[1]; c.Body != "要点。\n责任部门：社会事务科。" || c.Heading != "殡葬管理条例" || c.LawTitle != "殡葬管理条例" {
+		t.Errorf("catalog entry: body %q, heading %q, law %q", c.Body, c.Heading, c.LawTitle)
+	}
+}
