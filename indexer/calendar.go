@@ -61,9 +61,11 @@ func CampaignEvents(m *Manifest) ([]CalendarEvent, error) {
 			if ev.Address != "" {
 				loc += "（" + ev.Address + "）"
 			}
+			// The campaign page shows the event under this anchor.
+			anchor := p.Permalink + "#event-" + strconv.Itoa(j+1)
 			evs = append(evs, CalendarEvent{
-				UID:     p.Permalink + "#event-" + strconv.Itoa(j+1),
-				Summary: ev.Title, Description: p.Title, Location: loc, URL: p.Permalink,
+				UID:     anchor,
+				Summary: ev.Title, Description: p.Title, Location: loc, URL: anchor,
 				Start: ev.Start.In(shanghai), End: ev.End.In(shanghai), Updated: updated,
 			})
 		}

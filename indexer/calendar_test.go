@@ -49,4 +49,8 @@ func TestWriteCalendarsCoversNextYearByRule(t *testing.T) {
 	if !bytes.Contains(all, []byte("LOCATION:区社会福利院")) {
 		t.Errorf("offline event missing")
 	}
+	// The event links to where the campaign page shows it.
+	if !bytes.Contains(all, []byte("URL:https://portal.example.gov.cn/pufa/campaigns/2026/qingming/#event-1\r\n")) {
+		t.Errorf("offline event's URL is not the event on its page:\n%s", all)
+	}
 }

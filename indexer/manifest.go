@@ -66,7 +66,12 @@ type Page struct {
 	Term       string              `json:"term,omitempty"`
 	Params     Params              `json:"params,omitempty"`
 	Refs       Refs                `json:"refs,omitempty"`
-	Articles   []Article           `json:"articles,omitempty"`
+	// Facts is what the theme says of a catalog entry, a campaign or an
+	// older or repealed law besides its text, in labelled sentences:
+	// departments, methods and audiences; dates, events and places; what
+	// replaced a law. The index searches it with the page's text.
+	Facts    string    `json:"facts,omitempty"`
+	Articles []Article `json:"articles,omitempty"`
 }
 
 // Params are the content-model fields the indexer, feeds and open data use.
@@ -121,6 +126,7 @@ type Ref struct {
 type Refs struct {
 	LawRef       *Ref  `json:"lawRef,omitempty"`
 	SupersededBy *Ref  `json:"supersededBy,omitempty"`
+	RepealedBy   *Ref  `json:"repealedBy,omitempty"`
 	Laws         []Ref `json:"laws,omitempty"`
 	Catalog      []Ref `json:"catalog,omitempty"`
 }

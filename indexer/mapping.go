@@ -35,6 +35,7 @@ const (
 	fieldHeading    = "heading"
 	fieldText       = "text"
 	fieldBody       = "body"
+	fieldSuccessor  = "successor"
 	fieldLaw        = "law"
 	fieldArticle    = "article"
 	fieldLawTitle   = "lawtitle"
@@ -113,6 +114,11 @@ func newMapping() mapping.IndexMapping {
 	url := bleve.NewTextFieldMapping()
 	url.Name, url.Index, url.Store, url.IncludeInAll, url.DocValues = fieldURL, false, true, false, false
 	dm.AddFieldMappingsAt(fieldURL, url)
+	// The page that replaced an older text when the library lacks the new
+	// text (see doc.Successor): stored for the results, not searched.
+	successor := bleve.NewTextFieldMapping()
+	successor.Name, successor.Index, successor.Store, successor.IncludeInAll, successor.DocValues = fieldSuccessor, false, true, false, false
+	dm.AddFieldMappingsAt(fieldSuccessor, successor)
 	// The date sorts results and feeds the priors: a keyword of the UTC
 	// RFC 3339 form, which sorts as the dates do. A date field would add
 	// sixteen terms to every document for range queries no search makes

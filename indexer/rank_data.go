@@ -286,7 +286,7 @@ func resolvePin(bi bleve.Index, p zh.Pin) ([]string, error) {
 	// else is left.
 	cur := bleve.NewBooleanQuery()
 	cur.AddMust(q)
-	cur.AddFilter(term(fieldCurrent, "yes"))
+	cur.AddFilter(term(fieldCurrent, currentYes))
 	req.Query = cur
 	res, err := bi.Search(req)
 	if err != nil {

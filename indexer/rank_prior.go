@@ -16,17 +16,25 @@ import (
 // Priors: how much a document is worth before the query is considered.
 // The law's own text answers a legal question; catalog entries, campaigns
 // and news explain and point to it. A law in force outranks an older
-// version, and news fades with age.
+// version of it, which outranks a repealed law, and news fades with age.
 var typePrior = map[string]float64{
 	KindArticle:  1.0,
 	KindLaw:      1.0,
 	KindCatalog:  0.7,
-	KindCampaign: 0.5,
+	KindCampaign: 0.7, // when and where, which its text carries (Page.Facts)
 	KindNews:     0.5,
 }
 
 const (
-	// priorNotCurrent multiplies superseded laws and retired entries.
+	// priorFormer multiplies an article of an older version whose
+	// wording the version in force no longer has (see currentFormer): a
+	// search for that wording finds it above current text that has only
+	// some of the words.
+	priorFormer = 0.75
+	// priorNotCurrent multiplies an older version that the version in
+	// force says again (it ranks right below it), repealed laws (and their
+	// interpretations) and retired catalog entries: below current text
+	// even where they hold the exact wording.
 	priorNotCurrent = 0.4
 	// newsHalfLife is the age at which the recency part of a news or
 	// campaign page's prior has halved; recencyShare is that part.
@@ -36,17 +44,41 @@ const (
 	pinScore = 1e6
 )
 
-// priorOf is the prior of a document of kind typ, superseded or retired
-// if old, dated date, in an index built at built (so that a given index
-// always ranks the same).
-func priorOf(typ string, old bool, date, built time.Time) float64 {
+// notCurrent lists the values of a document's current field other than
+// "yes" (see currentOf), each with the factor of its prior.
+var notCurrent = []struct {
+	value string
+	prior float64
+}{
+	{currentSuperseded, priorNotCurrent},
+	{currentFormer, priorFormer},
+	{currentRepealed, priorNotCurrent},
+	{currentRetired, priorNotCurrent},
+}
+
+// currentPrior is the factor of the prior of a document whose current
+// field is current.
+func currentPrior(current string) float64 {
+	if current == "" || current == currentYes {
+		return 1
+	}
+	for _, n := range notCurrent {
+		if n.value == current {
+			return n.prior
+		}
+	}
+	return priorNotCurrent
+}
+
+// priorOf is the prior of a document of kind typ, current as its current
+// field says (see currentOf), dated date, in an index built at built (so
+// that a given index always ranks the same).
+func priorOf(typ, current string, date, built time.Time) float64 {
 	pr, ok := typePrior[typ]
 	if !ok {
 		pr = 0.5
 	}
-	if old {
-		pr *= priorNotCurrent
-	}
+	pr *= currentPrior(current)
 	if (typ == KindNews || typ == KindCampaign) && !date.IsZero() && !built.IsZero() {
 		age := max(built.Sub(date), 0)
 		decay := math.Exp2(-float64(age) / float64(newsHalfLife))
@@ -392,7 +424,7 @@ func loadPriors(ctx context.Context, r index.IndexReader, built time.Time) (prio
 	kinds := make(kindTable, 0, min(docs, maxPriorTable))
 	var dated []index.IndexInternalID
 	for k, kind := range Kinds {
-		pr := float32(priorOf(kind, false, time.Time{}, built))
+		pr := float32(priorOf(kind, currentYes, time.Time{}, built))
 		err := eachPosting(ctx, r, fieldType, kind, func(id index.IndexInternalID) {
 			n := id.Value()
 			if n >= maxPriorTable {
@@ -412,13 +444,15 @@ func loadPriors(ctx context.Context, r index.IndexReader, built time.Time) (prio
 			return nil, nil, fmt.Errorf("priors: %w", err)
 		}
 	}
-	err = eachPosting(ctx, r, fieldCurrent, "no", func(id index.IndexInternalID) {
-		if n := id.Value(); n < uint64(len(t)) {
-			t[n] *= priorNotCurrent
+	for _, nc := range notCurrent {
+		err = eachPosting(ctx, r, fieldCurrent, nc.value, func(id index.IndexInternalID) {
+			if n := id.Value(); n < uint64(len(t)) {
+				t[n] *= float32(nc.prior)
+			}
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("priors: %w", err)
 		}
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("priors: %w", err)
 	}
 	var v priorVisitor
 	for _, id := range dated {
@@ -455,7 +489,7 @@ func (v *priorVisitor) prior(r index.IndexReader, id index.IndexInternalID, buil
 	if v.hasDate {
 		date = time.Unix(0, v.date)
 	}
-	return priorOf(string(v.typ), string(v.current) == "no", date, built), nil
+	return priorOf(string(v.typ), string(v.current), date, built), nil
 }
 
 func (v *priorVisitor) visit(field string, term []byte) {

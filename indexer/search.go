@@ -264,14 +264,14 @@ func (ix *Index) search(ctx context.Context, q Query, opts rankOptions) (*Result
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	p, err := ix.planQuery(ctx, q.Text, opts)
+	p, err := ix.planQuery(ctx, answerWords(q.Text), opts)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	pq := ix.rankedQuery(&p, q, opts)
 	pq.facets = ix.facets.counter()
 	req := bleve.NewSearchRequestOptions(pq, q.Size, (q.Page-1)*q.Size, false)
-	req.Fields = []string{fieldTitle, fieldURL, fieldType, fieldLaw, fieldArticle, fieldDate, fieldText, fieldBody}
+	req.Fields = []string{fieldTitle, fieldURL, fieldType, fieldLaw, fieldArticle, fieldDate, fieldText, fieldBody, fieldSuccessor}
 	if q.Sort == "date" {
 		req.SortBy([]string{"-" + fieldDate, "-_score"})
 	}
@@ -296,12 +296,18 @@ func (ix *Index) search(ctx context.Context, q Query, opts rankOptions) (*Result
 		Total:      sr.Total,
 		Page:       q.Page,
 		Size:       q.Size,
-		Hits:       make([]Hit, 0, len(sr.Hits)),
+		Hits:       make([]Hit, 0, len(sr.Hits)+1),
 		Facets:     pq.facets.result(),
 		Suggestion: html.EscapeString(suggestion),
 	}
+	hits := sr.Hits
+	if q.Sort != "date" && !filtered(q) {
+		if hits, err = ix.withSuccessors(ctx, hits, req.Fields); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+	}
 	marks := p.highlights()
-	for _, h := range sr.Hits {
+	for _, h := range hits {
 		res.Hits = append(res.Hits, hitOf(h, marks))
 	}
 	if q.Explain {
@@ -309,6 +315,16 @@ func (ix *Index) search(ctx context.Context, q Query, opts rankOptions) (*Result
 	}
 	res.TookMS = time.Since(start).Milliseconds()
 	return res, nil
+}
+
+// filtered reports whether q restricts the results by a facet.
+func filtered(q Query) bool {
+	for _, v := range q.Filters {
+		if v != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // resultFacets are the facets a result counts (the HTTP contract's).

@@ -23,7 +23,14 @@ import (
 // the site's dictionary and synonyms and the fixture's best bets.
 func fixtureIndex(t testing.TB) *Index {
 	t.Helper()
-	ar, err := txtar.ParseFile(filepath.Join("testdata", "relevance_search.txtar"))
+	return fixtureIndexOf(t, "relevance_search.txtar")
+}
+
+// fixtureIndexOf builds the index of the manifest in testdata/name, as
+// fixtureIndex does.
+func fixtureIndexOf(t testing.TB, name string) *Index {
+	t.Helper()
+	ar, err := txtar.ParseFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,10 +410,10 @@ func sorted(s []string) []string {
 func TestPriors(t *testing.T) {
 	// The same text dated now and four years earlier: the recent one wins.
 	built := time.Date(2026, 11, 26, 9, 0, 0, 0, shanghai)
-	recent := priorOf(KindNews, false, time.Date(2026, 10, 1, 0, 0, 0, 0, shanghai), built)
-	old := priorOf(KindNews, false, time.Date(2022, 10, 1, 0, 0, 0, 0, shanghai), built)
-	law := priorOf(KindArticle, false, time.Date(2020, 5, 28, 0, 0, 0, 0, shanghai), built)
-	superseded := priorOf(KindArticle, true, time.Date(2020, 5, 28, 0, 0, 0, 0, shanghai), built)
+	recent := priorOf(KindNews, currentYes, time.Date(2026, 10, 1, 0, 0, 0, 0, shanghai), built)
+	old := priorOf(KindNews, currentYes, time.Date(2022, 10, 1, 0, 0, 0, 0, shanghai), built)
+	law := priorOf(KindArticle, currentYes, time.Date(2020, 5, 28, 0, 0, 0, 0, shanghai), built)
+	superseded := priorOf(KindArticle, currentSuperseded, time.Date(2020, 5, 28, 0, 0, 0, 0, shanghai), built)
 	if !(law > recent && recent > old && old > 0) {
 		t.Errorf("priors: article %v, recent news %v, old news %v; want them decreasing", law, recent, old)
 	}
@@ -438,7 +445,7 @@ func TestPriors(t *testing.T) {
 		pr, _ := table.of(id.Value())
 		return pr
 	}
-	want := func(d time.Time) float64 { return float64(float32(priorOf(KindNews, false, d, built))) }
+	want := func(d time.Time) float64 { return float64(float32(priorOf(KindNews, currentYes, d, built))) }
 	if got := prior(news.URL); got != want(*news.Date) {
 		t.Errorf("prior of %s dated %v = %v, want %v", news.URL, news.Date, got, want(*news.Date))
 	}

@@ -9,19 +9,22 @@ import (
 // snippetRunes is the length of a result snippet in characters.
 const snippetRunes = 90
 
-// Snippet returns up to n runes of text around the first of the terms it
-// contains, HTML-escaped, with every occurrence of a term wrapped in
-// <mark>. Terms are tried longest first; text is never cut inside a
-// character. Without a match it returns the start of the text.
+// Snippet returns up to n runes of text around the first occurrence of
+// the longest of the terms it contains (the most specific match: a place
+// name the query gives whole rather than one of its words), HTML-escaped,
+// with every occurrence of a term wrapped in <mark>. Of terms as long,
+// the earliest occurrence wins; text is never cut inside a character.
+// Without a match it returns the start of the text.
 func Snippet(text string, terms []string, n int) string {
 	text = strings.Join(strings.Fields(text), " ")
-	first := -1
+	first, longest := -1, 0
 	for _, t := range terms {
-		if t == "" {
+		l := utf8.RuneCountInString(t)
+		if l == 0 || l < longest {
 			continue
 		}
-		if i := strings.Index(text, t); i >= 0 && (first < 0 || i < first) {
-			first = i
+		if i := strings.Index(text, t); i >= 0 && (l > longest || i < first) {
+			first, longest = i, l
 		}
 	}
 	start := 0

@@ -19,6 +19,8 @@ func TestSnippet(t *testing.T) {
 		{"no match shows start", "第一条 为了保护", []string{"婚姻"}, 3, "第一条…"},
 		{"window around later match", strings.Repeat("甲", 50) + "婚姻" + strings.Repeat("乙", 50), []string{"婚姻"}, 8, "…甲甲<mark>婚姻</mark>乙乙乙乙…"},
 		{"script in text", `<script>alert(1)</script>遗嘱`, []string{"遗嘱"}, 60, "&lt;script&gt;alert(1)&lt;/script&gt;<mark>遗嘱</mark>"},
+		{"window around the longest term", "区" + strings.Repeat("甲", 50) + "社区服务中心" + strings.Repeat("乙", 50), []string{"区", "社区服务中心"}, 10,
+			"…甲甲<mark>社区服务中心</mark>乙乙…"},
 		{"collapses whitespace", "第一条\n\n  国家", []string{"国家"}, 20, "第一条 <mark>国家</mark>"},
 	}
 	for _, tt := range tests {

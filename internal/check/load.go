@@ -318,7 +318,7 @@ func (c *checker) readPage(abs, rel string) (*page, error) {
 // the importer wrote.
 func imported(p *page) bool {
 	_, v, ok := p.get("status")
-	return ok && (v.Value == "in-force" || v.Value == "superseded")
+	return ok && (v.Value == "in-force" || v.Value == "superseded" || v.Value == "repealed")
 }
 
 // duplicates reports keys set twice in any mapping of the front matter.

@@ -40,7 +40,7 @@ var (
 var (
 	catalogStatuses = []string{"in-force", "adjusted", "retired"}
 	lawStatuses     = []string{"in-force", "amended", "repealed", "not-in-library"}
-	lawPageStatuses = []string{"in-force", "superseded", "not-imported"}
+	lawPageStatuses = []string{"in-force", "superseded", "repealed", "not-imported"}
 	changeKinds     = []string{"added", "adjusted", "retired"}
 )
 
@@ -204,11 +204,16 @@ func (c *checker) law(rel string) (lawPage, bool) {
 		}
 		return ""
 	}
-	return lawPage{rel, get("status"), cleanRel(get("supersededBy")), get("lawKey"), get("version"), get("title")}, true
+	// A repealed law's successor is the law that replaced it.
+	next := get("supersededBy")
+	if next == "" {
+		next = get("repealedBy")
+	}
+	return lawPage{rel, get("status"), cleanRel(next), get("lawKey"), get("version"), get("title")}, true
 }
 
-// current follows supersededBy (else the law's lawKey group) from a
-// superseded law page to the version in force.
+// current follows supersededBy or repealedBy (else the law's lawKey
+// group) from a superseded or repealed law page to the version in force.
 func (c *checker) current(l lawPage) (lawPage, bool) {
 	seen := map[string]bool{l.rel: true}
 	for l.status == "superseded" || l.status == "repealed" {
@@ -440,6 +445,14 @@ func (c *checker) checkLaw(p *page) {
 	case status == "superseded":
 		c.errorf(p, statusKey, "supersededBy", "missing: a superseded version names the version that replaced it (laws/name.md)")
 	}
+	if key, val, ok := p.get("repealedBy"); ok {
+		if _, n, ok := c.textValue(p, key, val, "repealedBy"); ok {
+			if t, ok := c.ref(p, n, "repealedBy", "laws"); ok && t == p.rel {
+				c.errorf(p, key, "repealedBy", "a law cannot replace itself")
+			}
+		}
+	}
+	c.day(p, "repealedOn", false)
 }
 
 func (c *checker) checkNews(p *page) {

@@ -3,9 +3,12 @@
 //
 // Versions of one law (the same title and subtitle) are grouped: the newest
 // gets the plain slug and is in force, older ones get slug-YYYY-MM-DD and
-// are marked superseded by it. Output depends only on the input files, so
-// importing twice gives byte-identical pages; each page is replaced
-// atomically and only when its bytes change.
+// are marked superseded by it. A law another law repeals, or that the
+// status overrides say is repealed, is marked repealed in every version,
+// and so is an interpretation of it (see findRepeals). Output depends only
+// on the input files and the overrides, so importing twice gives
+// byte-identical pages; each page is replaced atomically and only when its
+// bytes change.
 package lawimport
 
 import (
@@ -156,9 +159,10 @@ func Import(opts Options) (Report, error) {
 		g.place(&rep)
 	}
 	assignSlugs(ordered)
+	repeals := findRepeals(ordered, opts.Overrides)
 	var pages []*page
 	for _, g := range ordered {
-		pages = append(pages, g.layout(opts.Overrides)...)
+		pages = append(pages, g.layout(opts.Overrides, repeals[g])...)
 	}
 	pages = uniquePaths(pages, &rep)
 	writePages(opts.Into, pages, progress, &rep)
@@ -296,17 +300,34 @@ func assignSlugs(groups []*group) {
 }
 
 // layout returns the pages of g's versions: the newest under the plain
-// slug, in force unless overridden, the older ones superseded by it.
-func (g *group) layout(overrides map[string]Override) []*page {
+// slug, in force unless overridden, the older ones superseded by it. When
+// the law is repealed (rp), every version is, and the older ones still
+// name the newest in supersededBy.
+func (g *group) layout(overrides map[string]Override, rp *repeal) []*page {
 	var out []*page
+	o, overridden := overrides[g.slug]
 	for i, s := range g.versions {
 		p := &page{law: s.law, file: s.file, sourceFile: s.rel, slug: g.slug, lawKey: g.slug, status: StatusInForce}
-		if i == 0 {
-			if o, ok := overrides[g.slug]; ok {
-				p.status, p.supersededBy, p.statusNote = o.Status, o.SupersededBy, o.Note
-			}
-		} else {
+		if i > 0 {
 			p.slug = g.slug + "-" + s.law.Version
+		}
+		switch {
+		case rp != nil:
+			p.status, p.repeal = StatusRepealed, rp
+			if overridden {
+				p.statusNote = o.Note
+			}
+			switch {
+			case i > 0:
+				// An older text of a repealed law: its last text
+				// superseded it.
+				p.supersededBy = contentPath(g.slug)
+			case overridden:
+				p.supersededBy = o.SupersededBy
+			}
+		case i == 0 && overridden:
+			p.status, p.supersededBy, p.statusNote = o.Status, o.SupersededBy, o.Note
+		case i > 0:
 			p.status = StatusSuperseded
 			p.supersededBy = contentPath(g.slug)
 		}

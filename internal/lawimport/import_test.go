@@ -34,6 +34,10 @@ type frontMatter struct {
 	Version      string   `yaml:"version"`
 	Status       string   `yaml:"status"`
 	SupersededBy string   `yaml:"supersededBy"`
+	RepealedBy   string   `yaml:"repealedBy"`
+	RepealedOn   string   `yaml:"repealedOn"`
+	Basis        string   `yaml:"basis"`
+	Interprets   string   `yaml:"interprets"`
 	StatusNote   string   `yaml:"statusNote"`
 	SourceFile   string   `yaml:"sourceFile"`
 	ArticleCount int      `yaml:"articleCount"`
@@ -443,7 +447,16 @@ func TestParseOverrides(t *testing.T) {
 			want: map[string]Override{"hunyindengjitiaoli": {Status: "superseded", SupersededBy: "laws/hunyindengjitiaoli-2025.md", Note: "已修订。"}},
 		},
 		{name: "not a mapping", in: "- a\n", wantErr: "lawstatus.yaml:1: want a mapping"},
-		{name: "bad status", in: "x:\n  status: repealed\n", wantErr: "lawstatus.yaml:2: x.status: \"repealed\" is not one of"},
+		{
+			name: "repealed",
+			in:   "hunyinfa:\n  status: repealed\n  repealedBy: laws/minfadian-hunyinjiatingbian.md\n  repealedOn: 2021-01-01\n  basis: 《中华人民共和国民法典》第一千二百六十条\n",
+			want: map[string]Override{"hunyinfa": {Status: "repealed", RepealedBy: "laws/minfadian-hunyinjiatingbian.md", RepealedOn: "2021-01-01", Basis: "《中华人民共和国民法典》第一千二百六十条"}},
+		},
+		{name: "bad status", in: "x:\n  status: abolished\n", wantErr: "lawstatus.yaml:2: x.status: \"abolished\" is not one of"},
+		{name: "repealed without why", in: "x:\n  status: repealed\n", wantErr: "lawstatus.yaml:2: x.repealedBy: a repealed law names"},
+		{name: "bad repealing page", in: "x:\n  status: repealed\n  repealedBy: minfadian\n", wantErr: "lawstatus.yaml:2: x.repealedBy:"},
+		{name: "bad repeal date", in: "x:\n  status: repealed\n  basis: 某法第一条\n  repealedOn: 2021-02-30\n", wantErr: "lawstatus.yaml:2: x.repealedOn:"},
+		{name: "basis of a law in force", in: "x:\n  status: in-force\n  basis: 某法第一条\n", wantErr: "lawstatus.yaml:2: x.status: repealedBy, basis and repealedOn belong"},
 		{name: "unknown field", in: "x:\n  status: in-force\n  reason: y\n", wantErr: "lawstatus.yaml:3: x.reason: unknown field"},
 		{name: "bad path", in: "x:\n  status: superseded\n  supersededBy: content/laws/y.md\n", wantErr: "lawstatus.yaml:2: x.supersededBy:"},
 		{name: "no successor", in: "x:\n  status: superseded\n", wantErr: "lawstatus.yaml:2: x.supersededBy: a superseded law names"},

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -18,16 +19,28 @@ const OverridesFile = "site/data/lawstatus.yaml"
 
 // Override corrects what the library alone cannot know about the newest
 // imported version of a law, e.g. that a revision not in the library has
-// replaced it.
+// replaced it, or that another law repealed it.
 type Override struct {
 	// Status replaces the computed status (in-force, superseded,
-	// not-imported).
+	// repealed, not-imported). A repealed law is repealed in every version.
 	Status string `yaml:"status"`
 	// SupersededBy is the content path of the page of the text that
 	// replaced this one (laws/hunyindengjitiaoli-2025.md).
 	SupersededBy string `yaml:"supersededBy"`
+	// RepealedBy is the content path of the page of the law that replaced
+	// a repealed one (laws/minfadian-hunyinjiatingbian.md); Basis is the
+	// provision that repealed it (《中华人民共和国民法典》第一千二百六十条)
+	// and RepealedOn the day it ceased to apply (YYYY-MM-DD).
+	RepealedBy string `yaml:"repealedBy"`
+	Basis      string `yaml:"basis"`
+	RepealedOn string `yaml:"repealedOn"`
 	// Note says why, in words for residents; it is written as statusNote.
 	Note string `yaml:"note"`
+}
+
+// repeal is a law's repeal as a page records it.
+func (o Override) repeal() *repeal {
+	return &repeal{by: o.RepealedBy, basis: o.Basis, on: o.RepealedOn}
 }
 
 var contentPathPattern = regexp.MustCompile(`^laws/[a-z0-9][a-z0-9-]*\.md$`)
@@ -72,13 +85,13 @@ func ParseOverrides(data []byte, name string) (map[string]Override, error) {
 			return nil, at(key, "", "listed twice")
 		}
 		if val.Kind != yaml.MappingNode {
-			return nil, at(val, "", "want status, supersededBy and note")
+			return nil, at(val, "", "want status and supersededBy, repealedBy, basis, repealedOn or note")
 		}
 		for j := 0; j+1 < len(val.Content); j += 2 {
 			switch f := val.Content[j]; f.Value {
-			case "status", "supersededBy", "note":
+			case "status", "supersededBy", "repealedBy", "basis", "repealedOn", "note":
 			default:
-				return nil, at(f, "."+f.Value, "unknown field (want status, supersededBy or note)")
+				return nil, at(f, "."+f.Value, "unknown field (want status, supersededBy, repealedBy, basis, repealedOn or note)")
 			}
 		}
 		var o Override
@@ -86,15 +99,25 @@ func ParseOverrides(data []byte, name string) (map[string]Override, error) {
 			return nil, at(val, "", "%v", err)
 		}
 		switch o.Status {
-		case StatusInForce, StatusSuperseded, StatusNotImported:
+		case StatusInForce, StatusSuperseded, StatusRepealed, StatusNotImported:
 		default:
-			return nil, at(val, ".status", "%q is not one of in-force, superseded, not-imported", o.Status)
+			return nil, at(val, ".status", "%q is not one of in-force, superseded, repealed, not-imported", o.Status)
 		}
-		if o.SupersededBy != "" && !contentPathPattern.MatchString(o.SupersededBy) {
-			return nil, at(val, ".supersededBy", "%q is not a law page path like laws/name.md", o.SupersededBy)
+		for _, f := range []struct{ name, path string }{{"supersededBy", o.SupersededBy}, {"repealedBy", o.RepealedBy}} {
+			if f.path != "" && !contentPathPattern.MatchString(f.path) {
+				return nil, at(val, "."+f.name, "%q is not a law page path like laws/name.md", f.path)
+			}
 		}
-		if o.Status == StatusSuperseded && o.SupersededBy == "" && o.Note == "" {
+		if _, err := time.Parse(time.DateOnly, o.RepealedOn); o.RepealedOn != "" && err != nil {
+			return nil, at(val, ".repealedOn", "%q is not a date like 2021-01-01", o.RepealedOn)
+		}
+		switch {
+		case o.Status == StatusSuperseded && o.SupersededBy == "" && o.Note == "":
 			return nil, at(val, ".supersededBy", "a superseded law names its successor or says why in a note")
+		case o.Status == StatusRepealed && o.RepealedBy == "" && o.Basis == "" && o.Note == "":
+			return nil, at(val, ".repealedBy", "a repealed law names the law that replaced it, the provision that repealed it (basis) or says why in a note")
+		case o.Status != StatusRepealed && (o.RepealedBy != "" || o.Basis != "" || o.RepealedOn != ""):
+			return nil, at(val, ".status", "repealedBy, basis and repealedOn belong to a repealed law (status: repealed)")
 		}
 		out[key.Value] = o
 	}

@@ -18,6 +18,7 @@ const Source = "国家法律法规数据库"
 const (
 	StatusInForce     = "in-force"
 	StatusSuperseded  = "superseded"
+	StatusRepealed    = "repealed"
 	StatusNotImported = "not-imported"
 )
 
@@ -30,6 +31,7 @@ type page struct {
 	lawKey       string
 	status       string
 	supersededBy string // content path, e.g. laws/cishanfa.md
+	repeal       *repeal
 	statusNote   string
 }
 
@@ -66,6 +68,12 @@ func render(p *page) []byte {
 	field("version", l.Version)
 	field("status", p.status)
 	field("supersededBy", p.supersededBy)
+	if r := p.repeal; r != nil {
+		field("repealedBy", r.by)
+		field("repealedOn", r.on)
+		field("basis", r.basis)
+		field("interprets", r.interprets)
+	}
 	field("statusNote", p.statusNote)
 	field("sourceFile", p.sourceFile)
 	b.WriteString("articleCount: " + strconv.Itoa(len(l.Articles)) + "\n")
