@@ -49,6 +49,13 @@ func kindFactors(p *plan) []float64 {
 		set(KindLaw, overviewFactor)
 		set(KindCatalog, overviewFactor)
 	}
+	if len(p.articles) > 0 {
+		// An article by its number: the law's text, not the pages
+		// that cite it.
+		set(KindCatalog, overviewFactor)
+		set(KindCampaign, overviewFactor)
+		set(KindNews, overviewFactor)
+	}
 	for _, kind := range Kinds {
 		for _, w := range intentWords[kind] {
 			if strings.Contains(p.text, w) {
@@ -65,4 +72,19 @@ func kindFactors(p *plan) []float64 {
 		return nil
 	}
 	return f
+}
+
+// weightDefinition rewards, for a query that asks what something is, the
+// articles that define (本法所称…，是指…).
+var weightDefinition = 1.0
+
+// definitionWords are the ways a resident asks what something is.
+var definitionWords = []string{"什么是", "是什么", "什么叫", "叫什么", "指什么", "定义", "含义", "算不算", "属不属于"}
+
+// definitionTerms are the bigrams by which a law defines a term.
+var definitionTerms = []string{"是指", "所称"}
+
+// asksDefinition reports whether a query asks what something is.
+func asksDefinition(p *plan) bool {
+	return slices.ContainsFunc(definitionWords, func(w string) bool { return strings.Contains(p.text, w) })
 }

@@ -69,7 +69,7 @@ type rankOptions struct {
 // its text is what it is about), then what an article is filed under (law,
 // chapter, number), then the body of a page.
 var (
-	weightTitle   = 4.0
+	weightTitle   = 6.0
 	weightText    = 3.0
 	weightHeading = 1.5
 	weightBody    = 1.0
@@ -82,8 +82,10 @@ var (
 	// singleCharTextShare scales text fields for a one-character query.
 	singleCharTextShare = 0.25
 	// weightAlternative is the share of a synonym's formal wording
-	// relative to the resident's own words.
-	weightAlternative = 0.7
+	// relative to the resident's own words: a concept counts the same
+	// whichever wording a document uses (chosen on the tuning half of
+	// testdata/judged.yaml, against 0.5 and 0.7).
+	weightAlternative = 1.0
 	// weightColloquialInText is the share of a colloquial word (one the
 	// synonyms file gives formal wordings for) in texts matched by
 	// bigrams.
@@ -403,6 +405,11 @@ func (ix *Index) boostQuery(p *plan, a analysis) query.Query {
 	if c := coverageQuery(p, a, ix.common); c != nil {
 		clauses = append(clauses, c)
 	}
+	if asksDefinition(p) {
+		for _, g := range definitionTerms {
+			clauses = append(clauses, term(fieldText, g, weightDefinition))
+		}
+	}
 	if len(clauses) == 0 {
 		return nil
 	}
@@ -581,9 +588,17 @@ func wordQuery(w zh.QueryWord, field, grams string, boost float64) query.Query {
 	if len(w.Parts) == 0 {
 		return q
 	}
+	// A single character among the parts (the 罪 of 遗弃罪) says little
+	// and is not in long texts, which hold bigrams only: the other parts
+	// stand for the word.
 	parts := bleve.NewConjunctionQuery()
 	for _, p := range w.Parts {
-		parts.AddQuery(wordQuery(p, field, grams, boost*partShare))
+		if !isSingleHan(p.Text) {
+			parts.AddQuery(wordQuery(p, field, grams, boost*partShare))
+		}
+	}
+	if len(parts.Conjuncts) == 0 {
+		return q
 	}
 	return bleve.NewDisjunctionQuery(q, parts)
 }

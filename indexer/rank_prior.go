@@ -20,7 +20,7 @@ import (
 var typePrior = map[string]float64{
 	KindArticle:  1.0,
 	KindLaw:      1.0,
-	KindCatalog:  0.7,
+	KindCatalog:  1.0,
 	KindCampaign: 0.7, // when and where, which its text carries (Page.Facts)
 	KindNews:     0.5,
 }
@@ -310,16 +310,17 @@ func eachPosting(ctx context.Context, r index.IndexReader, field, term string, f
 // page, and at Bleve's default b = 0.75 a one-line article that merely
 // mentions a word outranked the article that defines it.
 const (
-	bm25B  = 0.75
+	bm25B  = 0.3
 	bm25K1 = 1.2
 )
 
 // fieldLengthScale scales a field's average length as BM25 sees it (1
-// when absent). Bleve has one b for every field; a smaller average makes
+// when absent; values chosen on the tuning half of testdata/judged.yaml). Bleve has one b for every field; a smaller average makes
 // a field's length count for more: a page's body is long and mentions
 // much in passing, an article's text says one thing.
 var fieldLengthScale = map[string]float64{
-	fieldBody: 1,
+	fieldBody:    0.3,
+	fieldHeading: 3,
 }
 
 func init() {
