@@ -43,7 +43,7 @@ type Understanding struct {
 
 // Explanation is why one hit scored what it did:
 //
-//	Score = Relevance × Prior × LawPage, or, for a pinned hit,
+//	Score = Relevance × Prior × LawPage × Kind, or, for a pinned hit,
 //	Score = pinned rank × 1,000,000 + Relevance.
 type Explanation struct {
 	Score float64 `json:"score"`
@@ -63,6 +63,11 @@ type Explanation struct {
 	// LawPage is the factor of a law's page when the query is the law's
 	// name (0 when it does not apply).
 	LawPage float64 `json:"law_page,omitempty"`
+	// Kind is the factor of the hit's kind of page for this query (see
+	// kindFactors: a catalog entry for a question about who is
+	// responsible, a law's overview below its articles); 0 when none
+	// applies.
+	Kind float64 `json:"kind,omitempty"`
 	// Pin is the hit's place among the best bets (1 first; 0 not pinned).
 	Pin int `json:"pin,omitempty"`
 }
@@ -103,6 +108,7 @@ const (
 	explScore   = "relevance × prior × law page, or pinned"
 	explPrior   = "prior"
 	explLawPage = "law page"
+	explKind    = "kind of page"
 	explPin     = "pinned rank"
 )
 
@@ -165,6 +171,9 @@ func (s *priorSearcher) explainScore(n uint64, d *search.DocumentMatch) *search.
 	if f, ok := s.boosted[n]; ok {
 		e.Children = append(e.Children, &search.Explanation{Value: f, Message: explLawPage})
 	}
+	if k := s.kinds.of(n); k >= 0 && k < len(s.kindFactor) {
+		e.Children = append(e.Children, &search.Explanation{Value: s.kindFactor[k], Message: explKind})
+	}
 	return e
 }
 
@@ -221,6 +230,8 @@ func (ix *Index) explainHit(h *search.DocumentMatch, pinGroups int) *Explanation
 			ex.Prior = ix.priorOfHit(h, c.Value)
 		case explLawPage:
 			ex.LawPage = c.Value
+		case explKind:
+			ex.Kind = c.Value
 		}
 	}
 	fields := map[string]*FieldScore{}
@@ -353,9 +364,7 @@ func (ix *Index) priorOfHit(h *search.DocumentMatch, value float64) *Prior {
 	if pr.Type, ok = typePrior[pr.Kind]; !ok {
 		pr.Type = 0.5
 	}
-	if string(v.current) == "no" {
-		pr.Superseded = priorNotCurrent
-	}
+	pr.Superseded = currentPrior(string(v.current))
 	built := ix.meta.Built
 	if (pr.Kind == KindNews || pr.Kind == KindCampaign) && !date.IsZero() && !built.IsZero() {
 		age := max(built.Sub(date), 0)

@@ -87,8 +87,11 @@ func checkArithmetic(t *testing.T, h Hit) {
 	if e.LawPage > 0 {
 		want *= e.LawPage
 	}
+	if e.Kind > 0 {
+		want *= e.Kind
+	}
 	if !near(want, e.Score) {
-		t.Errorf("%s: relevance × prior × law page = %g, score %g", h.URL, want, e.Score)
+		t.Errorf("%s: relevance × prior × law page × kind = %g, score %g", h.URL, want, e.Score)
 	}
 }
 

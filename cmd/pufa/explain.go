@@ -82,6 +82,9 @@ func writeExplanation(w io.Writer, e *indexer.Explanation) {
 		if e.LawPage > 0 {
 			formula += " × 法律名称页 " + num(e.LawPage)
 		}
+		if e.Kind > 0 {
+			formula += " × 页面类型 " + num(e.Kind)
+		}
 		fmt.Fprintf(w, "%s得分 %s = %s\n", indent, num(e.Score), formula)
 	}
 	type node struct {
@@ -163,6 +166,9 @@ func writeExplanation(w io.Writer, e *indexer.Explanation) {
 	}
 	if e.LawPage > 0 {
 		nodes = append(nodes, node{head: "法律名称页 × " + num(e.LawPage) + "（查询就是这部法律的名称）"})
+	}
+	if e.Kind > 0 {
+		nodes = append(nodes, node{head: "页面类型 × " + num(e.Kind) + "（查询问的是法规条文、责任目录、活动还是新闻）"})
 	}
 	if e.Pin > 0 {
 		nodes = append(nodes, node{head: fmt.Sprintf("置顶：bestbets.yaml 中本查询的第 %d 条", e.Pin)})
