@@ -15,6 +15,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"github.com/pufa-gov/pufa/indexer/zh"
@@ -178,6 +179,11 @@ func eachTerm(bi bleve.Index, field string, fn func(term string, count uint64)) 
 		return fmt.Errorf("terms of %s: %w", field, err)
 	}
 	defer r.Close()
+	return eachTermOf(r, field, fn)
+}
+
+// eachTermOf is eachTerm over an open reader of the index.
+func eachTermOf(r index.IndexReader, field string, fn func(term string, count uint64)) error {
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
 		return fmt.Errorf("terms of %s: index reader is a %T", field, r)

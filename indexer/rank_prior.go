@@ -379,23 +379,13 @@ func loadBM25Stats(r index.IndexReader) (*search.BM25Stats, error) {
 		tfr.Close()
 	}
 	for _, f := range fields {
-		d, err := r.FieldDict(f)
-		if err != nil {
-			return nil, fmt.Errorf("bm25: %s: %w", f, err)
-		}
+		// Bleve's field dictionaries miscount documents (after the first
+		// term of one document, every later term counts one): each term's
+		// postings are counted instead.
 		var postings uint64
-		for {
-			e, err := d.Next()
-			if err != nil {
-				d.Close()
-				return nil, fmt.Errorf("bm25: %s: %w", f, err)
-			}
-			if e == nil {
-				break
-			}
-			postings += e.Count
+		if err := eachTermOf(r, f, func(_ string, c uint64) { postings += c }); err != nil {
+			return nil, fmt.Errorf("bm25: %w", err)
 		}
-		d.Close()
 		having := uint64(n)
 		if ks, ok := fieldKinds[f]; ok {
 			having = 0
